@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Starts the service locally against a PostgreSQL cluster kept in <repo>/.local/pg (stop it with stop.sh).
+# The cluster listens on 127.0.0.1:${CASEFLOW_PG_PORT:-5433} with trust auth; the API on http://127.0.0.1:5080.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$(pwd -P)"
+
+bin="$(deploy/local/ensure-postgres.sh | tail -n 1)"
+pgdir="$root/.local/pg"
+data="$pgdir/data"
+port="${CASEFLOW_PG_PORT:-5433}"
+
+mkdir -p "$pgdir"
+if [[ "$(id -u)" -eq 0 ]]; then
+  # initdb and postgres refuse to run as root: run them as 'postgres', which must own the folder
+  # and be able to reach it.
+  chown postgres: "$pgdir"
+  dir="$pgdir"
+  while [[ "$dir" != / ]]; do
+    dir="$(dirname "$dir")"
+    if ! runuser -u postgres -- test -x "$dir"; then
+      echo "run.sh: letting 'postgres' traverse $dir (chmod o+x)" >&2
+      chmod o+x "$dir"
+    fi
+  done
+  # From inside the folder, so the tools can read their working directory.
+  pg() { (cd "$pgdir" && runuser -u postgres -- "$@"); }
+else
+  pg() { "$@"; }
+fi
+
+if [[ ! -f "$data/PG_VERSION" ]]; then
+  pg "$bin/initdb" -D "$data" --auth=trust -U postgres -E UTF8 --locale=C >/dev/null
+fi
+
+if pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  running_port="$(sed -n 4p "$data/postmaster.pid")"
+  if [[ "$running_port" != "$port" ]]; then
+    echo "run.sh: the cluster in $data is already running on port $running_port; using that." >&2
+    port="$running_port"
+  fi
+else
+  # Unix socket paths are limited to ~107 bytes; with a deep checkout, do without the socket (we use TCP).
+  sockets="$data"
+  if (( ${#data} > 90 )); then sockets="''"; fi
+  if ! pg "$bin/pg_ctl" -D "$data" -w -t 60 -l "$pgdir/log" start \
+      -o "-p $port -k $sockets -c listen_addresses=127.0.0.1"; then
+    echo "run.sh: PostgreSQL failed to start; end of $pgdir/log:" >&2
+    tail -n 20 "$pgdir/log" >&2
+    exit 1
+  fi
+fi
+
+psql=("$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres)
+if [[ "$("${psql[@]}" -tAc "select 1 from pg_database where datname = 'caseflow'")" != 1 ]]; then
+  "${psql[@]}" -c 'create database caseflow'
+fi
+
+export ConnectionStrings__CaseFlow="Host=127.0.0.1;Port=$port;Username=postgres;Database=caseflow"
+export CaseFlow__SeedDemo=true
+exec dotnet run -c Release --project src/Lscb.CaseFlow.Api -- --urls http://127.0.0.1:5080

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Lscb.CaseFlow.Api.Ingestion;
+using Lscb.CaseFlow.Events;
+using Lscb.CaseFlow.Journeys;
+using Marten;
+using Wolverine.Http;
+
+namespace Lscb.CaseFlow.Api.Endpoints;
+
+/// <summary>
+/// <c>GET /api/children/{childId}/journey[?asOf=]</c>: one child's pathway for an auditor, every event
+/// including retracted ones, with the annotations that explain it.
+/// </summary>
+public static class GetJourney
+{
+    [WolverineGet("/api/children/{childId}/journey")]
+    public static async Task<IResult> Get(string childId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (Problems.ParseDate("asOf", asOf, required: false, out var asOfDate) is { } problem)
+        {
+            return problem;
+        }
+
+        var stream = await session.Events.FetchStreamAsync(childId, token: ct);
+        if (stream.Count == 0)
+        {
+            return Problems.NotFound($"No events are held for child '{childId}'.");
+        }
+
+        var stored = stream.Where(e => e.Data is CaseEvent)
+            .Select(e => new StoredEvent((CaseEvent)e.Data, e.Sequence, e.Timestamp));
+        var journey = Journey.Replay(childId, stored, asOfDate ?? IncomingEventValidator.Today(clock));
+        return Results.Ok(ToResponse(journey));
+    }
+
+    public sealed record JourneyResponse(string ChildId, DateOnly AsOf, IReadOnlyList<JourneyEvent> Events, JourneyStatus Status);
+
+    public sealed record JourneyEvent(
+        string Id, string Source, string Type, DateOnly OccurredOn, DateTimeOffset RecordedAt, bool Retracted,
+        JsonElement Data, IReadOnlyList<Annotation> Annotations);
+
+    public static JourneyResponse ToResponse(Journey journey) => new(
+        journey.ChildId,
+        journey.AsOf,
+        journey.Steps.Select(s => new JourneyEvent(
+            s.Event.EventId, s.Event.Source, EventTypes.NameOf(s.Event), s.Event.OccurredOn, s.Stored.RecordedAt,
+            s.Retracted, EventMapper.DataOf(s.Event), s.Annotations)).ToList(),
+        journey.Status);
+}

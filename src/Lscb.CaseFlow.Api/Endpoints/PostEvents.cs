@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Lscb.CaseFlow.Api.Ingestion;
+using Wolverine.Http;
+
+namespace Lscb.CaseFlow.Api.Endpoints;
+
+/// <summary>
+/// <c>POST /api/events</c>: a CloudEvents batch from a MASH or local-authority system. All or nothing;
+/// duplicates acknowledged and stored once. Payloads are never logged.
+/// </summary>
+public static class PostEvents
+{
+    public const int MaxEvents = 5_000;
+    public const int MaxBytes = 10 * 1024 * 1024;
+
+    private static readonly string[] JsonMediaTypes =
+        ["application/cloudevents-batch+json", "application/json", "application/cloudevents+json"];
+
+    [WolverinePost("/api/events")]
+    public static async Task<IResult> Post(HttpRequest request, IncomingEventValidator validator, EventIngestor ingestor, CancellationToken ct)
+    {
+        if (request.ContentType is { } contentType && !JsonMediaTypes.Any(t => contentType.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                "Send a CloudEvents batch as application/cloudevents-batch+json or application/json.");
+        }
+
+        var body = await ReadBodyAsync(request, ct);
+        if (body is null)
+        {
+            return TooLarge($"The body is over {MaxBytes / 1024 / 1024} MB.");
+        }
+
+        var parsed = Parse(body);
+        if (parsed.Problem is not null)
+        {
+            return parsed.Problem;
+        }
+
+        using var document = parsed.Document!;
+        var incoming = parsed.Events!;
+        if (incoming.Count > MaxEvents)
+        {
+            return TooLarge($"A batch holds at most {MaxEvents} events; this one has {incoming.Count}.");
+        }
+
+        var invalid = validator.FindInvalid(incoming);
+        if (invalid.Count > 0)
+        {
+            return Problems.BadRequest("The batch was refused",
+                $"{invalid.Count} of {incoming.Count} events break the contract; nothing was stored.",
+                new Dictionary<string, object?> { ["events"] = invalid });
+        }
+
+        var valid = incoming.Select(e => new ValidEvent(e.Index, e.Source!, e.Id!, e.Subject!, e.Type!,
+            ContentHash.Of(e.Type!, e.Subject!, e.Data!.Value), EventMapper.ToDomain(e))).ToList();
+
+        return await ingestor.StoreAsync(valid, TenantIds.Default, ct) switch
+        {
+            IngestionOutcome.Stored stored => Results.Ok(new BatchAccepted(stored.Accepted, stored.Duplicates)),
+            IngestionOutcome.Conflict conflict => Problems.Problem(StatusCodes.Status409Conflict, "Conflicting events",
+                "Other events are already held under these source and id; nothing of the batch was stored.",
+                new Dictionary<string, object?> { ["events"] = conflict.Events.Select(e => new EventRef(e.Index, e.Id, e.Source)) }),
+            IngestionOutcome.UnknownRetractionTargets unknown => Problems.BadRequest("The batch was refused",
+                "A retraction names no event of its source and subject; nothing was stored.",
+                new Dictionary<string, object?>
+                {
+                    ["events"] = unknown.Retractions.Select(e => new InvalidEvent(e.Index, e.Id,
+                        [new FieldError("data.retractedId", "'data.retractedId' names no event of this source and subject.")])),
+                }),
+            _ => throw new InvalidOperationException("Unknown ingestion outcome."),
+        };
+    }
+
+    public sealed record BatchAccepted(int Accepted, int Duplicates);
+
+    public sealed record EventRef(int Index, string Id, string Source);
+
+    private sealed record ParsedBody(JsonDocument? Document, List<IncomingEvent>? Events, IResult? Problem);
+
+    private static ParsedBody Parse(byte[] body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException)
+        {
+            return new(null, null, Problems.BadRequest("Not JSON", "The body is not valid JSON."));
+        }
+
+        var root = document.RootElement;
+        List<IncomingEvent>? events = root.ValueKind switch
+        {
+            JsonValueKind.Array => root.EnumerateArray().Select((e, i) => new IncomingEvent(i, e)).ToList(),
+            JsonValueKind.Object => [new IncomingEvent(0, root)],
+            _ => null,
+        };
+
+        if (events is null or { Count: 0 })
+        {
+            document.Dispose();
+            return new(null, null, Problems.BadRequest("Not a batch",
+                "The body must be a JSON array of CloudEvents (or a single CloudEvent object) holding at least one event."));
+        }
+
+        return new(document, events, null);
+    }
+
+    /// <summary>The body, or null when it is over the limit (read no further than that).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static IResult TooLarge(string detail) =>
+        Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Batch too large", detail);
+}

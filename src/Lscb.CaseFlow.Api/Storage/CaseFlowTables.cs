@@ -1,0 +1,64 @@
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace Lscb.CaseFlow.Api;
+
+/// <summary>
+/// The tables this service keeps beside Marten's event store. Marten creates and migrates them with its own
+/// schema, so a fresh database needs no manual step.
+/// </summary>
+public static class CaseFlowTables
+{
+    public const string Schema = "caseflow";
+    public const string EventKeys = Schema + ".event_keys";
+    public const string ChildFacts = Schema + ".child_facts";
+    public const string Findings = Schema + ".data_quality_findings";
+
+    private static PostgresqlObjectName Name(string table) => new(Schema, table, SchemaUtils.IdentifierUsage.General);
+
+    public static IEnumerable<ISchemaObject> All()
+    {
+        // One row per stored event: its CloudEvents identity and a hash of its content. The primary key is
+        // what makes ingestion idempotent under concurrency.
+        var keys = new Table(Name("event_keys"));
+        keys.AddColumn<string>("tenant_id").AsPrimaryKey();
+        keys.AddColumn<string>("source").AsPrimaryKey();
+        keys.AddColumn<string>("event_id").AsPrimaryKey();
+        keys.AddColumn<string>("child_id").NotNull();
+        keys.AddColumn<string>("type").NotNull();
+        keys.AddColumn("content_hash", "bytea").NotNull();
+        keys.AddColumn("stored_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");
+        yield return keys;
+
+        // Per-child facts (Lscb.CaseFlow.Facts.Fact), replaced whenever the child's stream changes.
+        var facts = new Table(Name("child_facts"));
+        facts.AddColumn<string>("tenant_id").NotNull();
+        facts.AddColumn<string>("child_id").NotNull();
+        facts.AddColumn("kind", "smallint").NotNull();
+        facts.AddColumn("on_date", "date").NotNull();
+        facts.AddColumn("until_date", "date");
+        facts.AddColumn("milestone", "date");
+        facts.AddColumn("flags", "integer").NotNull();
+        facts.AddColumn<string>("family_id");
+        facts.Indexes.Add(new IndexDefinition("ix_child_facts_window")
+        {
+            Columns = ["tenant_id", "kind", "on_date"],
+            IncludeColumns = ["flags", "until_date", "milestone", "child_id", "family_id"],
+        });
+        facts.Indexes.Add(new IndexDefinition("ix_child_facts_child") { Columns = ["tenant_id", "child_id"] });
+        yield return facts;
+
+        var findings = new Table(Name("data_quality_findings"));
+        findings.AddColumn<string>("tenant_id").NotNull();
+        findings.AddColumn<string>("child_id").NotNull();
+        findings.AddColumn<string>("source").NotNull();
+        findings.AddColumn<string>("event_id").NotNull();
+        findings.AddColumn<string>("rule").NotNull();
+        findings.AddColumn<string>("message").NotNull();
+        findings.AddColumn("occurred_on", "date").NotNull();
+        findings.Indexes.Add(new IndexDefinition("ix_findings_child") { Columns = ["tenant_id", "child_id"] });
+        findings.Indexes.Add(new IndexDefinition("ix_findings_rule") { Columns = ["tenant_id", "rule"] });
+        yield return findings;
+    }
+}

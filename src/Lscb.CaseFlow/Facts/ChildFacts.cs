@@ -1,0 +1,68 @@
+using Lscb.CaseFlow.Events;
+using Lscb.CaseFlow.Journeys;
+
+namespace Lscb.CaseFlow.Facts;
+
+/// <summary>Derives the indexed facts of one child from the child's whole history.</summary>
+public static class ChildFacts
+{
+    public static IReadOnlyList<Fact> Of(string childId, ChildHistory history)
+    {
+        var facts = new List<Fact>();
+        void Add(FactKind kind, CaseEvent e, FactFlags flags = FactFlags.None, string? familyId = null) =>
+            facts.Add(new Fact(childId, kind, e.OccurredOn, flags, FamilyId: familyId));
+
+        foreach (var e in history.Live)
+        {
+            switch (e)
+            {
+                case ContactReceived contact:
+                    Add(FactKind.Contact, e, Flag(Pathway.ProceededToAssessmentOrS47(history, contact), FactFlags.ProceededToAssessmentOrS47));
+                    break;
+                case ReferralAccepted referral:
+                    Add(FactKind.Referral, e,
+                        Flag(Pathway.IsReReferral(history, referral), FactFlags.ReReferral)
+                        | Flag(Pathway.ConsentDeclinedBeforeReReferral(history, referral) is not null, FactFlags.ConsentDeclinedBefore),
+                        string.IsNullOrEmpty(referral.FamilyId) ? null : referral.FamilyId);
+                    break;
+                case EarlyHelpReferred:
+                    Add(FactKind.EarlyHelpReferral, e);
+                    break;
+                case ConsentDeclined:
+                    Add(FactKind.ConsentDeclined, e);
+                    break;
+                case AssessmentStarted:
+                    Add(FactKind.AssessmentStarted, e);
+                    break;
+                case StrategyDiscussionHeld:
+                    Add(FactKind.StrategyDiscussion, e);
+                    break;
+                case S47EnquiryStarted s47:
+                    Add(FactKind.S47Started, e, Flag(Pathway.LedToInitialConference(history, s47), FactFlags.LedToConference));
+                    break;
+                case InitialConferenceHeld:
+                    Add(FactKind.InitialConference, e);
+                    break;
+                case PlanStarted start:
+                    Add(FactKind.PlanStarted, e,
+                        Flag(Pathway.IsRepeatPlan(history, start), FactFlags.RepeatPlan)
+                        | Flag(Pathway.EarlierPlanCeasedWithin2Years(history, start) is not null, FactFlags.RepeatPlanWithin2Years));
+                    break;
+                case PlanCeased cease:
+                    var plan = Pathway.PlanOf(history, cease);
+                    Add(FactKind.PlanCeased, e,
+                        Flag(plan is not null, FactFlags.PlanKnown)
+                        | Flag(plan is not null && Pathway.Lasted2YearsOrMore(plan, cease), FactFlags.Lasted2Years));
+                    break;
+            }
+        }
+
+        facts.AddRange(Pathway.Plans(history).Select(p =>
+            new Fact(childId, FactKind.Plan, p.StartedOn, Until: p.Ceased?.OccurredOn, Milestone: p.Reaches18MonthsOn)));
+        facts.AddRange(Pathway.CareEpisodes(history).Select(c =>
+            new Fact(childId, FactKind.CareEpisode, c.Start.OccurredOn, Flag(c.IsShortBreak, FactFlags.ShortBreak), c.Ended?.OccurredOn)));
+        return facts;
+    }
+
+    private static FactFlags Flag(bool condition, FactFlags flag) => condition ? flag : FactFlags.None;
+}

@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alba;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Lscb.CaseFlow.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The API running in memory against its own fresh PostgreSQL database, with the clock fixed at
+/// <see cref="Today"/>. One per test class; tests in a class keep apart by using their own child ids.
+/// </summary>
+public sealed class CaseFlowApp : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = null!;
+
+    public FakeTimeProvider Clock { get; } = new(Now);
+
+    public async Task InitializeAsync()
+    {
+        var server = await PostgresServer.SharedAsync();
+        ConnectionString = await server.CreateDatabaseAsync("caseflow");
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseSetting("ConnectionStrings:CaseFlow", ConnectionString);
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        });
+        Client = Host.Server.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Host.DisposeAsync();
+    }
+
+    public Task<HttpResponseMessage> PostEventsAsync(JsonNode batch) => PostRawAsync(batch.ToJsonString());
+
+    public Task<HttpResponseMessage> PostRawAsync(string body, string contentType = "application/cloudevents-batch+json")
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return Client.PostAsync("/api/events", content);
+    }
+
+    /// <summary>Posts a batch that must be accepted, and returns the acknowledgement.</summary>
+    public async Task<(int Accepted, int Duplicates)> IngestAsync(JsonNode batch)
+    {
+        using var response = await PostEventsAsync(batch);
+        var body = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue(body);
+        var ack = JsonNode.Parse(body)!;
+        return (ack["accepted"]!.GetValue<int>(), ack["duplicates"]!.GetValue<int>());
+    }
+
+    public async Task<JsonNode> GetJsonAsync(string url)
+    {
+        using var response = await Client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue($"{url}: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+    public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>How many events are stored, counted in the event store itself.</summary>
+    public Task<long> StoredEventCountAsync(string? childId = null) => childId is null
+        ? ScalarAsync("select count(*) from caseflow.mt_events")
+        : ScalarAsync("select count(*) from caseflow.mt_events where stream_id = @child", ("child", childId));
+
+    public static async Task<JsonNode> ProblemOf(HttpResponseMessage response)
+    {
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+}
