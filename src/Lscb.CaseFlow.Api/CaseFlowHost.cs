@@ -25,6 +25,7 @@ public static class CaseFlowHost
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton<IncomingEventValidator>();
         services.AddSingleton<EventIngestor>();
+        services.AddSingleton<KpiQuery>();
         services.AddProblemDetails();
 
         services.AddMarten(ConfigureMarten)

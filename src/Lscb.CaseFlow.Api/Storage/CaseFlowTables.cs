@@ -14,6 +14,7 @@ public static class CaseFlowTables
     public const string EventKeys = Schema + ".event_keys";
     public const string ChildFacts = Schema + ".child_facts";
     public const string Findings = Schema + ".data_quality_findings";
+    public const string Populations = Schema + ".populations";
 
     private static PostgresqlObjectName Name(string table) => new(Schema, table, SchemaUtils.IdentifierUsage.General);
 
@@ -60,5 +61,12 @@ public static class CaseFlowTables
         findings.Indexes.Add(new IndexDefinition("ix_findings_child") { Columns = ["tenant_id", "child_id"] });
         findings.Indexes.Add(new IndexDefinition("ix_findings_rule") { Columns = ["tenant_id", "rule"] });
         yield return findings;
+
+        // The ONS mid-year estimate of children aged 0–17, by mid-year (30 June).
+        var populations = new Table(Name("populations"));
+        populations.AddColumn<string>("tenant_id").AsPrimaryKey();
+        populations.AddColumn<int>("year").AsPrimaryKey();
+        populations.AddColumn<long>("children").NotNull();
+        yield return populations;
     }
 }

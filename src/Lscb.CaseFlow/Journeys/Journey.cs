@@ -35,8 +35,10 @@ public sealed record Journey(string ChildId, DateOnly AsOf, IReadOnlyList<Journe
     /// <summary>
     /// Replays a child's stored events as they stood at the end of <paramref name="asOf"/>: events dated
     /// after it are left out; a retraction takes its event back whatever the retraction's date, as in the KPIs.
-    /// Ordered by <c>occurredOn</c>, then by the order they were stored. The same events give the same journey
-    /// whatever order or batching they arrived in.
+    /// Ordered by <c>occurredOn</c>, then by the order they were stored (as api.md fixes). What the journey says
+    /// (retracted, annotations, status) depends only on the events, never on the order or batching they arrived
+    /// in; only the order of events dated the same day follows their arrival. Annotations use what was known by
+    /// <paramref name="asOf"/>: a decision dated after it is not yet shown.
     /// </summary>
     public static Journey Replay(string childId, IEnumerable<StoredEvent> stored, DateOnly asOf)
     {

@@ -1,0 +1,32 @@
+using Lscb.CaseFlow.Kpis;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Lscb.CaseFlow.Api.Endpoints;
+
+/// <summary><c>GET /api/kpis?from=&amp;to=</c>: every measure of <c>kpis.md</c> for a window.</summary>
+public static class GetKpis
+{
+    public static ProblemDetails Validate(string? from, string? to) => Windows.Validate(from, to);
+
+    [WolverineGet("/api/kpis")]
+    public static async Task<IResult> Get(string from, string to, KpiQuery query, CancellationToken ct)
+    {
+        var answer = await query.RunAsync(Windows.Parse(from, to), TenantIds.Default, ct);
+        return Results.Ok(ToResponse(answer));
+    }
+
+    /// <summary>The contract's shape: a count has <c>value</c>; a % or rate has <c>numerator</c>, <c>denominator</c> and <c>value</c>.</summary>
+    public static object ToResponse(KpiAnswer answer) => new
+    {
+        from = answer.Window.From,
+        to = answer.Window.To,
+        population = answer.Population,
+        populationYear = answer.PopulationYear,
+        kpis = KpiDefinitions.All.ToDictionary(k => k.Key, k => Shape(k, answer.Values[k.Key])),
+    };
+
+    private static object Shape(Kpi kpi, KpiValue value) => kpi is Kpi.Count
+        ? new { value = value.Count }
+        : new { numerator = value.Numerator, denominator = value.Denominator, value = value.Value };
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Wolverine.Http;
+
+namespace Lscb.CaseFlow.Api.Endpoints;
+
+/// <summary>
+/// <c>PUT /api/reference/population/{year}</c> with <c>{ "children": N }</c>: the ONS mid-year estimate of
+/// children aged 0–17 for mid-<c>year</c>, used for every rate per 10,000.
+/// </summary>
+public static class PutPopulation
+{
+    public sealed record PopulationEstimate(long Children);
+
+    public static ProblemDetails Validate(int year, PopulationEstimate? body) =>
+        year is < 1990 or > 2100 || body is null || body.Children <= 0
+            ? new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Invalid population",
+                Detail = "The year must be 1990–2100 and the body { \"children\": N } with N a positive whole number.",
+            }
+            : WolverineContinue.NoProblems;
+
+    [WolverinePut("/api/reference/population/{year}")]
+    public static async Task<IResult> Put(int year, PopulationEstimate body, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            insert into {CaseFlowTables.Populations} (tenant_id, year, children) values (@tenant, @year, @children)
+            on conflict (tenant_id, year) do update set children = excluded.children
+            """);
+        cmd.Parameters.AddWithValue("tenant", TenantIds.Default);
+        cmd.Parameters.AddWithValue("year", year);
+        cmd.Parameters.AddWithValue("children", body.Children);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return Results.NoContent();
+    }
+}
