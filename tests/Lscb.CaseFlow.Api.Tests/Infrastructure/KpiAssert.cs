@@ -4,6 +4,9 @@ namespace Lscb.CaseFlow.Api.Tests.Infrastructure;
 
 public static class KpiAssert
 {
+    private static double Number(JsonNode node) =>
+        double.Parse(node.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Every key of <paramref name="expected"/> has the same numerator, denominator and value (to 1e-9).</summary>
     public static void Matches(JsonNode actual, JsonNode expected, string because)
     {
@@ -22,7 +25,7 @@ public static class KpiAssert
                 else if (w is not null)
                 {
                     g.ShouldNotBeNull($"{because}: {key}.{part}");
-                    g.GetValue<double>().ShouldBe(w.GetValue<double>(), 1e-9, $"{because}: {key}.{part}");
+                    Number(g).ShouldBe(Number(w), 1e-9, $"{because}: {key}.{part}");
                 }
             }
         }
