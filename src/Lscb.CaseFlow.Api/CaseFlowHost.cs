@@ -26,6 +26,9 @@ public static class CaseFlowHost
         services.AddSingleton<IncomingEventValidator>();
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<KpiQuery>();
+        services.AddSingleton(Reference.DfeBenchmarks.Load());
+        services.AddSingleton<TargetStore>();
+        services.AddSingleton<Comparisons>();
         services.AddProblemDetails();
 
         services.AddMarten(ConfigureMarten)
@@ -63,6 +66,8 @@ public static class CaseFlowHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.MapWolverineEndpoints();
         return app;
     }

@@ -13,8 +13,10 @@ public static class CaseFlowTables
     public const string Schema = "caseflow";
     public const string EventKeys = Schema + ".event_keys";
     public const string ChildFacts = Schema + ".child_facts";
+    public const string FactCounts = Schema + ".fact_counts";
     public const string Findings = Schema + ".data_quality_findings";
     public const string Populations = Schema + ".populations";
+    public const string Targets = Schema + ".targets";
 
     private static PostgresqlObjectName Name(string table) => new(Schema, table, SchemaUtils.IdentifierUsage.General);
 
@@ -50,6 +52,16 @@ public static class CaseFlowTables
         facts.Indexes.Add(new IndexDefinition("ix_child_facts_child") { Columns = ["tenant_id", "child_id"] });
         yield return facts;
 
+        // How many facts of each kind, date and flags there are: what every count KPI sums over a window, so a
+        // window's counts cost its days, not its events. Kept in step with child_facts by the same projection.
+        var counts = new Table(Name("fact_counts"));
+        counts.AddColumn<string>("tenant_id").AsPrimaryKey();
+        counts.AddColumn("kind", "smallint").AsPrimaryKey();
+        counts.AddColumn("on_date", "date").AsPrimaryKey();
+        counts.AddColumn("flags", "integer").AsPrimaryKey();
+        counts.AddColumn<long>("n").NotNull();
+        yield return counts;
+
         var findings = new Table(Name("data_quality_findings"));
         findings.AddColumn<string>("tenant_id").NotNull();
         findings.AddColumn<string>("child_id").NotNull();
@@ -68,5 +80,14 @@ public static class CaseFlowTables
         populations.AddColumn<int>("year").AsPrimaryKey();
         populations.AddColumn<long>("children").NotNull();
         yield return populations;
+
+        // Local targets per KPI, with the band that makes amber.
+        var targets = new Table(Name("targets"));
+        targets.AddColumn<string>("tenant_id").AsPrimaryKey();
+        targets.AddColumn<string>("kpi").AsPrimaryKey();
+        targets.AddColumn<double>("target").NotNull();
+        targets.AddColumn("limit_value", "double precision");
+        targets.AddColumn<string>("direction").NotNull();
+        yield return targets;
     }
 }

@@ -17,6 +17,53 @@ public sealed class ChildFactsProjection : IProjection
 {
     public const string Name = "child-facts";
 
+    private static readonly DateOnly Epoch = new(1900, 1, 1);
+
+    /// <summary>
+    /// Moves the daily counts by the difference between the children's stored facts and their new ones, in one
+    /// statement whose rows are locked in one global order, so concurrent batches never deadlock on them.
+    /// </summary>
+    private static async Task QueueCountChangesAsync(
+        IDocumentOperations operations, string tenant, string[] children, List<Fact> facts, CancellationToken ct)
+    {
+        // Read as text: Marten's raw SQL reader takes one scalar per row.
+        var old = await operations.AdvancedSql.QueryAsync<string>(
+            $"select concat_ws(',', kind, on_date - date '1900-01-01', flags) from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?)",
+            ct, tenant, children);
+        var changes = new Dictionary<(short Kind, DateOnly On, int Flags), long>();
+        foreach (var row in old)
+        {
+            var parts = row.Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var key = ((short)parts[0], Epoch.AddDays(parts[1]), parts[2]);
+            changes[key] = changes.GetValueOrDefault(key) - 1;
+        }
+
+        foreach (var f in facts)
+        {
+            var key = ((short)f.Kind, f.On, (int)f.Flags);
+            changes[key] = changes.GetValueOrDefault(key) + 1;
+        }
+
+        var moved = changes.Where(c => c.Value != 0).OrderBy(c => c.Key).ToList();
+        if (moved.Count == 0)
+        {
+            return;
+        }
+
+        operations.QueueSqlCommand($"""
+            insert into {CaseFlowTables.FactCounts} as c (tenant_id, kind, on_date, flags, n)
+            select ?, d.kind, d.on_date, d.flags, d.n
+            from unnest(?::smallint[], ?::date[], ?::integer[], ?::bigint[]) with ordinality as d(kind, on_date, flags, n, position)
+            order by d.position
+            on conflict (tenant_id, kind, on_date, flags) do update set n = c.n + excluded.n
+            """,
+            tenant,
+            moved.Select(c => c.Key.Kind).ToArray(),
+            moved.Select(c => c.Key.On).ToArray(),
+            moved.Select(c => c.Key.Flags).ToArray(),
+            moved.Select(c => c.Value).ToArray());
+    }
+
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var children = events.Select(e => e.StreamKey!).Distinct(StringComparer.Ordinal).ToArray();
@@ -45,6 +92,7 @@ public sealed class ChildFactsProjection : IProjection
         }
 
         var tenant = operations.TenantId;
+        await QueueCountChangesAsync(operations, tenant, children, facts, cancellation);
         operations.QueueSqlCommand($"delete from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?)", tenant, children);
         operations.QueueSqlCommand($"delete from {CaseFlowTables.Findings} where tenant_id = ? and child_id = any(?)", tenant, children);
         if (facts.Count > 0)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lscb.CaseFlow.Facts;
 using Lscb.CaseFlow.Kpis;
 using Npgsql;
@@ -5,71 +6,137 @@ using Npgsql;
 namespace Lscb.CaseFlow.Api;
 
 /// <summary>
-/// Counts every measure of <see cref="KpiDefinitions"/> for a window inside PostgreSQL, in one pass over the
-/// indexed facts: the events dated in the window, and the spans (plans, periods of care) started by its end.
-/// Memory does not grow with the number of children.
+/// Counts measures (<see cref="Measure"/>) for a window inside PostgreSQL, in one round trip. Each measure becomes
+/// one aggregate with a filter; memory does not grow with the number of children.
 /// </summary>
 public sealed class KpiQuery(NpgsqlDataSource db)
 {
-    private static readonly IReadOnlyList<Measure> Measures = KpiDefinitions.Measures;
+    private readonly ConcurrentDictionary<string, Statements> _statements = new();
 
-    private static readonly short[] EventKinds = Measures
-        .Select(m => m switch { Measure.EventsIn e => e.Kind, Measure.ChildrenIn c => c.Kind, Measure.FamiliesIn f => f.Kind, _ => (FactKind?)null })
-        .OfType<FactKind>().Distinct().Select(k => (short)k).ToArray();
-
-    private static readonly short[] SpanKinds = Measures.OfType<Measure.ChildrenOpenAtEnd>()
-        .Select(m => (short)m.Kind).Distinct().ToArray();
-
-    private static readonly string Sql = $"""
-        select {string.Join(",\n       ", Measures.Select(CountOf))}
-        from {CaseFlowTables.ChildFacts}
-        where tenant_id = @tenant and on_date <= @to
-          and ((kind = any(@event_kinds) and on_date >= @from) or kind = any(@span_kinds))
-        """;
-
+    /// <summary>Every KPI of <c>kpis.md</c> for the window, with the population that applies to it.</summary>
     public async Task<KpiAnswer> RunAsync(Window window, string tenantId, CancellationToken ct)
     {
-        await using var batch = db.CreateBatch();
-        var counts = new NpgsqlBatchCommand(Sql);
-        counts.Parameters.AddWithValue("tenant", tenantId);
-        counts.Parameters.AddWithValue("from", window.From);
-        counts.Parameters.AddWithValue("to", window.To);
-        counts.Parameters.AddWithValue("event_kinds", EventKinds);
-        counts.Parameters.AddWithValue("span_kinds", SpanKinds);
-        batch.BatchCommands.Add(counts);
-        var population = new NpgsqlBatchCommand(
-            $"select year, children from {CaseFlowTables.Populations} where tenant_id = @tenant");
-        population.Parameters.AddWithValue("tenant", tenantId);
-        batch.BatchCommands.Add(population);
+        var counts = await CountAsync(KpiDefinitions.Measures, window, tenantId, ct);
+        var applicable = Population.For(window, await PopulationsAsync(tenantId, ct));
+        var values = KpiDefinitions.All.ToDictionary(k => k.Key, k => k.Evaluate(m => counts[m], applicable?.Children));
+        return new KpiAnswer(window, applicable?.Year, applicable?.Children, values);
+    }
 
+    public async Task<IReadOnlyDictionary<Measure, long>> CountAsync(
+        IReadOnlyList<Measure> measures, Window window, string tenantId, CancellationToken ct)
+    {
+        var statements = _statements.GetOrAdd(string.Join('|', measures), _ => Statements.For(measures));
+        await using var batch = db.CreateBatch();
+        foreach (var part in statements.Parts)
+        {
+            var cmd = new NpgsqlBatchCommand(part.Sql);
+            cmd.Parameters.AddWithValue("tenant", tenantId);
+            cmd.Parameters.AddWithValue("from", window.From);
+            cmd.Parameters.AddWithValue("to", window.To);
+            cmd.Parameters.AddWithValue("kinds", part.Kinds);
+            batch.BatchCommands.Add(cmd);
+        }
+
+        var counts = new Dictionary<Measure, long>();
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var byMeasure = Measures.Select((m, i) => (m, reader.GetInt64(i))).ToDictionary(x => x.m, x => x.Item2);
-        await reader.NextResultAsync(ct);
+        foreach (var part in statements.Parts)
+        {
+            await reader.ReadAsync(ct);
+            for (var i = 0; i < part.Measures.Count; i++)
+            {
+                counts[part.Measures[i]] = reader.IsDBNull(i) ? 0 : reader.GetInt64(i);
+            }
+
+            await reader.NextResultAsync(ct);
+        }
+
+        return counts;
+    }
+
+    public async Task<IReadOnlyDictionary<int, long>> PopulationsAsync(string tenantId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"select year, children from {CaseFlowTables.Populations} where tenant_id = @tenant");
+        cmd.Parameters.AddWithValue("tenant", tenantId);
         var estimates = new Dictionary<int, long>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             estimates[reader.GetInt32(0)] = reader.GetInt64(1);
         }
 
-        var applicable = Population.For(window, estimates);
-        var values = KpiDefinitions.All.ToDictionary(k => k.Key, k => k.Evaluate(m => byMeasure[m], applicable?.Children));
-        return new KpiAnswer(window, applicable?.Year, applicable?.Children, values);
+        return estimates;
     }
 
-    private static string CountOf(Measure measure) => measure switch
+    /// <summary>One statement of the batch: the measures it counts, in column order.</summary>
+    private sealed record Part(string Sql, short[] Kinds, IReadOnlyList<Measure> Measures);
+
+    /// <summary>
+    /// Up to three statements, each reading what it needs through its own index: event counts from the daily
+    /// counts (a window costs its days, not its events), distinct children and families from the facts dated in
+    /// the window, and children with a span open at its end from the spans started by then.
+    /// </summary>
+    private sealed record Statements(IReadOnlyList<Part> Parts)
     {
-        Measure.EventsIn m =>
-            $"count(*) filter (where kind = {(short)m.Kind} and on_date >= @from and flags & {(int)m.Having} = {(int)m.Having})",
-        Measure.ChildrenIn m =>
-            $"count(distinct child_id) filter (where kind = {(short)m.Kind} and on_date >= @from)",
-        Measure.FamiliesIn m =>
-            $"count(distinct family_id) filter (where kind = {(short)m.Kind} and on_date >= @from and family_id <> '')",
-        Measure.ChildrenOpenAtEnd m =>
-            $"count(distinct child_id) filter (where kind = {(short)m.Kind} and (until_date is null or until_date > @to)"
-            + $" and flags & {(int)m.Excluding} = 0{(m.MilestoneReached ? " and milestone <= @to" : "")})",
-        _ => throw new NotSupportedException(measure.GetType().Name),
-    };
+        public static Statements For(IReadOnlyList<Measure> measures)
+        {
+            var parts = new List<Part>();
+            var events = measures.OfType<Measure.EventsIn>().Distinct().ToList<Measure>();
+            if (events.Count > 0)
+            {
+                parts.Add(new Part($"""
+                    select {string.Join(", ", events.Select(SumOf))}
+                    from {CaseFlowTables.FactCounts}
+                    where tenant_id = @tenant and kind = any(@kinds) and on_date between @from and @to
+                    """, Kinds(events), events));
+            }
+
+            var distinct = measures.Where(m => m is Measure.ChildrenIn or Measure.FamiliesIn).Distinct().ToList();
+            if (distinct.Count > 0)
+            {
+                parts.Add(new Part($"""
+                    select {string.Join(", ", distinct.Select(DistinctOf))}
+                    from {CaseFlowTables.ChildFacts}
+                    where tenant_id = @tenant and kind = any(@kinds) and on_date between @from and @to
+                    """, Kinds(distinct), distinct));
+            }
+
+            var open = measures.OfType<Measure.ChildrenOpenAtEnd>().Distinct().ToList<Measure>();
+            if (open.Count > 0)
+            {
+                parts.Add(new Part($"""
+                    select {string.Join(", ", open.Select(DistinctOf))}
+                    from {CaseFlowTables.ChildFacts}
+                    where tenant_id = @tenant and kind = any(@kinds) and on_date <= @to
+                      and (until_date is null or until_date > @to)
+                    """, Kinds(open), open));
+            }
+
+            return new Statements(parts);
+        }
+
+        private static short[] Kinds(IEnumerable<Measure> measures) => measures.Select(m => m switch
+        {
+            Measure.EventsIn e => e.Kind,
+            Measure.ChildrenIn c => c.Kind,
+            Measure.FamiliesIn f => f.Kind,
+            Measure.ChildrenOpenAtEnd o => o.Kind,
+            _ => throw new NotSupportedException(m.GetType().Name),
+        }).Distinct().Select(k => (short)k).ToArray();
+
+        private static string SumOf(Measure measure) => measure is Measure.EventsIn m
+            ? $"sum(n) filter (where kind = {(short)m.Kind} and flags & {(int)m.Having} = {(int)m.Having} and flags & {(int)m.Lacking} = 0)::bigint"
+            : throw new NotSupportedException(measure.GetType().Name);
+
+        private static string DistinctOf(Measure measure) => measure switch
+        {
+            Measure.ChildrenIn m => $"count(distinct child_id) filter (where kind = {(short)m.Kind})",
+            Measure.FamiliesIn m => $"count(distinct family_id) filter (where kind = {(short)m.Kind} and family_id <> '')",
+            Measure.ChildrenOpenAtEnd m =>
+                $"count(distinct child_id) filter (where kind = {(short)m.Kind} and flags & {(int)m.Excluding} = 0"
+                + $"{(m.MilestoneReached ? " and milestone <= @to" : "")})",
+            _ => throw new NotSupportedException(measure.GetType().Name),
+        };
+    }
 }
 
 public sealed record KpiAnswer(Window Window, int? PopulationYear, long? Population, IReadOnlyDictionary<string, KpiValue> Values);

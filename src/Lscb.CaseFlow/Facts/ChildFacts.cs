@@ -17,12 +17,15 @@ public static class ChildFacts
             switch (e)
             {
                 case ContactReceived contact:
-                    Add(FactKind.Contact, e, Flag(Pathway.ProceededToAssessmentOrS47(history, contact), FactFlags.ProceededToAssessmentOrS47));
+                    Add(FactKind.Contact, e,
+                        Flag(Pathway.ProceededToAssessmentOrS47(history, contact), FactFlags.ProceededToAssessmentOrS47)
+                        | Decided(Pathway.FurthestDecision(history, contact)));
                     break;
                 case ReferralAccepted referral:
                     Add(FactKind.Referral, e,
                         Flag(Pathway.IsReReferral(history, referral), FactFlags.ReReferral)
-                        | Flag(Pathway.ConsentDeclinedBeforeReReferral(history, referral) is not null, FactFlags.ConsentDeclinedBefore),
+                        | Flag(Pathway.ConsentDeclinedBeforeReReferral(history, referral) is not null, FactFlags.ConsentDeclinedBefore)
+                        | Flag(Pathway.ConsentDeclinedWithin12MonthsBefore(history, referral), FactFlags.ConsentDeclinedWithin12MonthsBefore),
                         string.IsNullOrEmpty(referral.FamilyId) ? null : referral.FamilyId);
                     break;
                 case EarlyHelpReferred:
@@ -65,4 +68,14 @@ public static class ChildFacts
     }
 
     private static FactFlags Flag(bool condition, FactFlags flag) => condition ? flag : FactFlags.None;
+
+    private static FactFlags Decided(string? decision) => decision switch
+    {
+        "no-further-action" => FactFlags.DecidedNoFurtherAction,
+        "information-advice" => FactFlags.DecidedInformationAdvice,
+        "early-help" => FactFlags.DecidedEarlyHelp,
+        "assessment" => FactFlags.DecidedAssessment,
+        "section-47" => FactFlags.DecidedSection47,
+        _ => FactFlags.None,
+    };
 }

@@ -42,6 +42,18 @@ public enum FactFlags
     Lasted2Years = 1 << 7,
     /// <summary>A period of care that is a short-break placement (V3, V4).</summary>
     ShortBreak = 1 << 8,
+    /// <summary>A contact whose furthest MASH decision was no further action.</summary>
+    DecidedNoFurtherAction = 1 << 9,
+    /// <summary>A contact whose furthest MASH decision was information and advice.</summary>
+    DecidedInformationAdvice = 1 << 10,
+    /// <summary>A contact whose furthest MASH decision was early help.</summary>
+    DecidedEarlyHelp = 1 << 11,
+    /// <summary>A contact whose furthest MASH decision was an assessment.</summary>
+    DecidedAssessment = 1 << 12,
+    /// <summary>A contact whose furthest MASH decision was a section 47 enquiry.</summary>
+    DecidedSection47 = 1 << 13,
+    /// <summary>A referral of a child who declined consent in the 12 months before it.</summary>
+    ConsentDeclinedWithin12MonthsBefore = 1 << 14,
 }
 
 /// <summary>

@@ -56,6 +56,22 @@ public static class Pathway
             .MinBy(c => c.OccurredOn);
     }
 
+    /// <summary>MASH decisions from the least to the most intervention.</summary>
+    public static readonly IReadOnlyList<string> DecisionsInOrder =
+        ["no-further-action", "information-advice", "early-help", "assessment", "section-47"];
+
+    /// <summary>The furthest-reaching MASH decision on a contact, whatever its date; null while none is known.</summary>
+    public static string? FurthestDecision(ChildHistory history, ContactReceived contact) =>
+        history.All<MashDecisionMade>()
+            .Where(d => d.ContactId == contact.ContactId)
+            .Select(d => d.Decision)
+            .MaxBy(d => DecisionsInOrder.ToList().IndexOf(d));
+
+    /// <summary>A referral of a child who declined consent in the 12 months before it: in [d − 12 months, d).</summary>
+    public static bool ConsentDeclinedWithin12MonthsBefore(ChildHistory history, ReferralAccepted referral) =>
+        history.All<ConsentDeclined>().Any(c =>
+            c.OccurredOn >= referral.OccurredOn.AddMonths(-12) && c.OccurredOn < referral.OccurredOn);
+
     /// <summary>A contact proceeded when any MASH decision on it, whatever its date, was assessment or S47.</summary>
     public static bool ProceededToAssessmentOrS47(ChildHistory history, ContactReceived contact) =>
         history.All<MashDecisionMade>().Any(d =>

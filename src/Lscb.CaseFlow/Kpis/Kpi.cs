@@ -7,7 +7,7 @@ public sealed record KpiValue(long? Numerator, long? Denominator, double? Value,
 }
 
 /// <summary>One measure of the board's report, named and summarised as in <c>kpis.md</c>.</summary>
-public abstract record Kpi(string Key, string Summary)
+public abstract record Kpi(string Key, string Title, string Summary)
 {
     /// <summary>The measures it is computed from (for counting them all in one pass).</summary>
     public abstract IEnumerable<Measure> Measures { get; }
@@ -16,7 +16,7 @@ public abstract record Kpi(string Key, string Summary)
     public abstract KpiValue Evaluate(Func<Measure, long> count, long? population);
 
     /// <summary>A number of things in the window.</summary>
-    public sealed record Count(string Key, string Summary, Measure Of) : Kpi(Key, Summary)
+    public sealed record Count(string Key, string Title, string Summary, Measure Of) : Kpi(Key, Title, Summary)
     {
         public override IEnumerable<Measure> Measures => [Of];
 
@@ -24,7 +24,7 @@ public abstract record Kpi(string Key, string Summary)
     }
 
     /// <summary><c>100 × numerator / denominator</c>; null when the denominator is 0.</summary>
-    public sealed record Percentage(string Key, string Summary, Measure Numerator, Measure Denominator) : Kpi(Key, Summary)
+    public sealed record Percentage(string Key, string Title, string Summary, Measure Numerator, Measure Denominator) : Kpi(Key, Title, Summary)
     {
         public override IEnumerable<Measure> Measures => [Numerator, Denominator];
 
@@ -36,7 +36,7 @@ public abstract record Kpi(string Key, string Summary)
     }
 
     /// <summary><c>10000 × numerator / population</c>; null when no population applies. Not annualised.</summary>
-    public sealed record RatePer10k(string Key, string Summary, Measure Numerator) : Kpi(Key, Summary)
+    public sealed record RatePer10k(string Key, string Title, string Summary, Measure Numerator) : Kpi(Key, Title, Summary)
     {
         public override IEnumerable<Measure> Measures => [Numerator];
 

@@ -19,92 +19,92 @@ public static class KpiDefinitions
     private static readonly EventsIn PlansCeasedInW = new(FactKind.PlanCeased, FactFlags.PlanKnown);
     private static readonly ChildrenOpenAtEnd ChildrenLookedAfterAtD = new(FactKind.CareEpisode, Excluding: FactFlags.ShortBreak);
 
-    public static readonly Kpi Contacts = new Kpi.Count("contacts",
+    public static readonly Kpi Contacts = new Kpi.Count("contacts", "Contacts",
         "contact events in W", ContactsInW);
 
-    public static readonly Kpi Referrals = new Kpi.Count("referrals",
+    public static readonly Kpi Referrals = new Kpi.Count("referrals", "Referrals",
         "referral events in W; a child referred twice counts twice", ReferralsInW);
 
-    public static readonly Kpi ChildrenReferred = new Kpi.Count("childrenReferred",
+    public static readonly Kpi ChildrenReferred = new Kpi.Count("childrenReferred", "Children referred",
         "distinct children with a referral in W", new ChildrenIn(FactKind.Referral));
 
-    public static readonly Kpi ReferralFamilies = new Kpi.Count("referralFamilies",
+    public static readonly Kpi ReferralFamilies = new Kpi.Count("referralFamilies", "Families referred",
         "distinct non-empty familyId among the referrals in W", new FamiliesIn(FactKind.Referral));
 
-    public static readonly Kpi ReferralRatePer10k = new Kpi.RatePer10k("referralRatePer10k",
+    public static readonly Kpi ReferralRatePer10k = new Kpi.RatePer10k("referralRatePer10k", "Referral rate per 10,000 children",
         "referrals per 10,000 children (not annualised)", ReferralsInW);
 
-    public static readonly Kpi ReReferralRate = new Kpi.Percentage("reReferralRate",
+    public static readonly Kpi ReReferralRate = new Kpi.Percentage("reReferralRate", "Re-referrals within 12 months",
         "referrals in W whose child has another referral in the 12 months before, over referrals", ReReferralsInW, ReferralsInW);
 
-    public static readonly Kpi ContactsToAssessmentOrS47Rate = new Kpi.Percentage("contactsToAssessmentOrS47Rate",
+    public static readonly Kpi ContactsToAssessmentOrS47Rate = new Kpi.Percentage("contactsToAssessmentOrS47Rate", "Contacts proceeding to assessment or S47",
         "contacts in W with a MASH decision of assessment or section 47 (whatever its date), over contacts",
         new EventsIn(FactKind.Contact, FactFlags.ProceededToAssessmentOrS47), ContactsInW);
 
-    public static readonly Kpi EarlyHelpReferrals = new Kpi.Count("earlyHelpReferrals",
+    public static readonly Kpi EarlyHelpReferrals = new Kpi.Count("earlyHelpReferrals", "Early help (Engage) referrals",
         "engage-referral events in W", new EventsIn(FactKind.EarlyHelpReferral));
 
-    public static readonly Kpi ConsentDeclined = new Kpi.Count("consentDeclined",
+    public static readonly Kpi ConsentDeclined = new Kpi.Count("consentDeclined", "Consent declined",
         "consent-declined events in W", new EventsIn(FactKind.ConsentDeclined));
 
-    public static readonly Kpi AssessmentsStarted = new Kpi.Count("assessmentsStarted",
+    public static readonly Kpi AssessmentsStarted = new Kpi.Count("assessmentsStarted", "Assessments started",
         "assessment-started events in W", new EventsIn(FactKind.AssessmentStarted));
 
-    public static readonly Kpi StrategyDiscussions = new Kpi.Count("strategyDiscussions",
+    public static readonly Kpi StrategyDiscussions = new Kpi.Count("strategyDiscussions", "Strategy discussions",
         "strategy-discussion events in W", new EventsIn(FactKind.StrategyDiscussion));
 
-    public static readonly Kpi S47 = new Kpi.Count("s47",
+    public static readonly Kpi S47 = new Kpi.Count("s47", "Section 47 enquiries",
         "s47-started events in W", S47sInW);
 
-    public static readonly Kpi S47RatePer10k = new Kpi.RatePer10k("s47RatePer10k",
+    public static readonly Kpi S47RatePer10k = new Kpi.RatePer10k("s47RatePer10k", "S47 rate per 10,000 children",
         "s47 per 10,000 children", S47sInW);
 
-    public static readonly Kpi S47ToIcpcRate = new Kpi.Percentage("s47ToIcpcRate",
+    public static readonly Kpi S47ToIcpcRate = new Kpi.Percentage("s47ToIcpcRate", "S47 enquiries leading to an ICPC",
         "S47 enquiries started in W named by an icpc of the same child (whatever its date), over s47",
         new EventsIn(FactKind.S47Started, FactFlags.LedToConference), S47sInW);
 
-    public static readonly Kpi Icpc = new Kpi.Count("icpc",
+    public static readonly Kpi Icpc = new Kpi.Count("icpc", "Initial child protection conferences",
         "icpc events in W", IcpcsInW);
 
-    public static readonly Kpi IcpcRatePer10k = new Kpi.RatePer10k("icpcRatePer10k",
+    public static readonly Kpi IcpcRatePer10k = new Kpi.RatePer10k("icpcRatePer10k", "ICPC rate per 10,000 children",
         "icpc per 10,000 children", IcpcsInW);
 
-    public static readonly Kpi ChildrenOnPlan = new Kpi.Count("childrenOnPlan",
+    public static readonly Kpi ChildrenOnPlan = new Kpi.Count("childrenOnPlan", "Children on a child protection plan",
         "distinct children who at D have a plan started on or before D and not ceased on or before D", ChildrenOnPlanAtD);
 
-    public static readonly Kpi ChildrenOnPlanRatePer10k = new Kpi.RatePer10k("childrenOnPlanRatePer10k",
+    public static readonly Kpi ChildrenOnPlanRatePer10k = new Kpi.RatePer10k("childrenOnPlanRatePer10k", "Children on a plan per 10,000",
         "childrenOnPlan per 10,000 children", ChildrenOnPlanAtD);
 
-    public static readonly Kpi PlansOver18MonthsRate = new Kpi.Percentage("plansOver18MonthsRate",
+    public static readonly Kpi PlansOver18MonthsRate = new Kpi.Percentage("plansOver18MonthsRate", "Children on a plan for over 18 months",
         "children on a plan at D with an open plan started on s where s + 18 months ≤ D, over childrenOnPlan",
         new ChildrenOpenAtEnd(FactKind.Plan, MilestoneReached: true), ChildrenOnPlanAtD);
 
-    public static readonly Kpi PlansStarted = new Kpi.Count("plansStarted",
+    public static readonly Kpi PlansStarted = new Kpi.Count("plansStarted", "Plans started",
         "plan-started events in W", PlansStartedInW);
 
-    public static readonly Kpi RepeatPlansRate = new Kpi.Percentage("repeatPlansRate",
+    public static readonly Kpi RepeatPlansRate = new Kpi.Percentage("repeatPlansRate", "Second or subsequent plans",
         "plans started in W whose child had another plan started before (second or subsequent, ever), over plansStarted",
         new EventsIn(FactKind.PlanStarted, FactFlags.RepeatPlan), PlansStartedInW);
 
-    public static readonly Kpi RepeatPlansWithin2YearsRate = new Kpi.Percentage("repeatPlansWithin2YearsRate",
+    public static readonly Kpi RepeatPlansWithin2YearsRate = new Kpi.Percentage("repeatPlansWithin2YearsRate", "Repeat plans within 2 years",
         "plans started in W on s whose child has an earlier plan that ceased in [s − 2 years, s], over plansStarted",
         new EventsIn(FactKind.PlanStarted, FactFlags.RepeatPlanWithin2Years), PlansStartedInW);
 
-    public static readonly Kpi PlansCeased = new Kpi.Count("plansCeased",
+    public static readonly Kpi PlansCeased = new Kpi.Count("plansCeased", "Plans ceased",
         "plan-ceased events in W whose plan has a plan-started (of any date)", PlansCeasedInW);
 
-    public static readonly Kpi PlansCeasedLasting2YearsRate = new Kpi.Percentage("plansCeasedLasting2YearsRate",
+    public static readonly Kpi PlansCeasedLasting2YearsRate = new Kpi.Percentage("plansCeasedLasting2YearsRate", "Ceased plans that lasted 2 years or more",
         "plans ceased in W that started on s and ceased on c with s + 2 years ≤ c, over plansCeased",
         new EventsIn(FactKind.PlanCeased, FactFlags.PlanKnown | FactFlags.Lasted2Years), PlansCeasedInW);
 
-    public static readonly Kpi ChildrenLookedAfter = new Kpi.Count("childrenLookedAfter",
+    public static readonly Kpi ChildrenLookedAfter = new Kpi.Count("childrenLookedAfter", "Children looked after",
         "distinct children who at D have a period of care started on or before D and not ended on or before D, short breaks (V3, V4) left out",
         ChildrenLookedAfterAtD);
 
-    public static readonly Kpi ChildrenLookedAfterRatePer10k = new Kpi.RatePer10k("childrenLookedAfterRatePer10k",
+    public static readonly Kpi ChildrenLookedAfterRatePer10k = new Kpi.RatePer10k("childrenLookedAfterRatePer10k", "Children looked after per 10,000",
         "childrenLookedAfter per 10,000 children", ChildrenLookedAfterAtD);
 
-    public static readonly Kpi ReReferralsAfterConsentDeclinedRate = new Kpi.Percentage("reReferralsAfterConsentDeclinedRate",
+    public static readonly Kpi ReReferralsAfterConsentDeclinedRate = new Kpi.Percentage("reReferralsAfterConsentDeclinedRate", "Re-referrals after declined consent",
         "re-referrals in W at d whose child declined consent in [p, d), p the latest earlier referral, over re-referrals in W",
         new EventsIn(FactKind.Referral, FactFlags.ReReferral | FactFlags.ConsentDeclinedBefore), ReReferralsInW);
 

@@ -16,11 +16,14 @@ public abstract record Measure
 {
     public abstract long CountIn(IEnumerable<Fact> facts, Window window);
 
-    /// <summary>Events of a kind dated in the window that have every one of <see cref="Having"/>.</summary>
-    public sealed record EventsIn(FactKind Kind, FactFlags Having = FactFlags.None) : Measure
+    /// <summary>
+    /// Events (or span starts) of a kind dated in the window that have every one of <see cref="Having"/> and
+    /// none of <see cref="Lacking"/>.
+    /// </summary>
+    public sealed record EventsIn(FactKind Kind, FactFlags Having = FactFlags.None, FactFlags Lacking = FactFlags.None) : Measure
     {
         public override long CountIn(IEnumerable<Fact> facts, Window window) =>
-            facts.LongCount(f => f.Kind == Kind && window.Contains(f.On) && f.Has(Having));
+            facts.LongCount(f => f.Kind == Kind && window.Contains(f.On) && f.Has(Having) && (f.Flags & Lacking) == 0);
     }
 
     /// <summary>Distinct children with an event of a kind dated in the window.</summary>

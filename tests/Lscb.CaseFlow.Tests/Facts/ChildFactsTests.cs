@@ -14,7 +14,8 @@ public class ChildFactsTests
         facts.Where(f => f.Kind == FactKind.Referral).ShouldBe(
         [
             new Fact("C1", FactKind.Referral, A.Day("2015-11-17")),
-            new Fact("C1", FactKind.Referral, A.Day("2016-04-13"), FactFlags.ReReferral | FactFlags.ConsentDeclinedBefore, FamilyId: "F-1"),
+            new Fact("C1", FactKind.Referral, A.Day("2016-04-13"),
+                FactFlags.ReReferral | FactFlags.ConsentDeclinedBefore | FactFlags.ConsentDeclinedWithin12MonthsBefore, FamilyId: "F-1"),
         ]);
     }
 
@@ -24,7 +25,7 @@ public class ChildFactsTests
         var facts = ChildFacts.Of("C1", A.History(
             A.Contact("2016-04-12"), A.Decision("2016-04-13", "section-47"), A.S47("2016-04-13"), A.Conference("2016-05-04")));
 
-        facts.Single(f => f.Kind == FactKind.Contact).Flags.ShouldBe(FactFlags.ProceededToAssessmentOrS47);
+        facts.Single(f => f.Kind == FactKind.Contact).Flags.ShouldBe(FactFlags.ProceededToAssessmentOrS47 | FactFlags.DecidedSection47);
         facts.Single(f => f.Kind == FactKind.S47Started).Flags.ShouldBe(FactFlags.LedToConference);
         facts.Single(f => f.Kind == FactKind.InitialConference).On.ShouldBe(A.Day("2016-05-04"));
     }

@@ -1,0 +1,28 @@
+using System.Text;
+using Lscb.CaseFlow.Api.Reports;
+using Lscb.CaseFlow.Reporting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Lscb.CaseFlow.Api.Endpoints;
+
+/// <summary><c>GET /api/reports/board?from=&amp;to=[&amp;format=html|markdown]</c>: the board's report, printable.</summary>
+public static class GetBoardReport
+{
+    public static ProblemDetails Validate(string? from, string? to, string? format) =>
+        format is null or "html" or "markdown"
+            ? Windows.Validate(from, to)
+            : new ProblemDetails { Status = 400, Title = "Invalid format", Detail = "'format' must be html or markdown." };
+
+    [WolverineGet("/api/reports/board")]
+    public static async Task<IResult> Get(string from, string to, string? format, Comparisons comparisons, KpiQuery query, CancellationToken ct)
+    {
+        var window = Windows.Parse(from, to);
+        var comparison = await comparisons.ForAsync(window, TenantIds.Default, ct);
+        var counts = await query.CountAsync(ConsentHypothesis.Measures, window, TenantIds.Default, ct);
+        var report = new BoardReport(comparison, ConsentHypothesis.Evaluate(m => counts[m]));
+        return format == "markdown"
+            ? Results.Text(report.ToMarkdown(), "text/markdown; charset=utf-8", Encoding.UTF8)
+            : Results.Text(report.ToHtml(), "text/html; charset=utf-8", Encoding.UTF8);
+    }
+}

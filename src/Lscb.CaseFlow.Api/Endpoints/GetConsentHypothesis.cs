@@ -1,0 +1,33 @@
+using Lscb.CaseFlow.Reporting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Lscb.CaseFlow.Api.Endpoints;
+
+/// <summary>
+/// <c>GET /api/hypothesis/consent?from=&amp;to=</c>: are children re-referred more often after their parents
+/// declined consent for early help? The seed report's hypothesis, measured.
+/// </summary>
+public static class GetConsentHypothesis
+{
+    public static ProblemDetails Validate(string? from, string? to) => Windows.Validate(from, to);
+
+    [WolverineGet("/api/hypothesis/consent")]
+    public static async Task<IResult> Get(string from, string to, KpiQuery query, CancellationToken ct)
+    {
+        var window = Windows.Parse(from, to);
+        var counts = await query.CountAsync(ConsentHypothesis.Measures, window, TenantIds.Default, ct);
+        var result = ConsentHypothesis.Evaluate(m => counts[m]);
+        return Results.Ok(new
+        {
+            from = window.From,
+            to = window.To,
+            afterConsentDeclined = Shape(result.AfterConsentDeclined),
+            otherwise = Shape(result.Otherwise),
+            sentence = result.Sentence,
+        });
+    }
+
+    private static object Shape(ConsentHypothesis.Group group) =>
+        new { referrals = group.Referrals, reReferrals = group.ReReferrals, rate = group.Rate };
+}

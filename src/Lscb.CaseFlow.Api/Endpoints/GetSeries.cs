@@ -1,0 +1,80 @@
+using Lscb.CaseFlow.Kpis;
+using Lscb.CaseFlow.Reporting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Lscb.CaseFlow.Api.Endpoints;
+
+/// <summary><c>GET /api/kpis/series?keys=&amp;from=&amp;to=&amp;by=month|quarter|year</c>: KPIs period by period, for trends.</summary>
+public static class GetSeries
+{
+    public const int MaxPeriods = 120;
+
+    public static ProblemDetails Validate(string? from, string? to, string? by, string? keys)
+    {
+        var window = Windows.Validate(from, to);
+        if (window != WolverineContinue.NoProblems)
+        {
+            return window;
+        }
+
+        var problems = new List<string>();
+        if (!TryKind(by, out var kind))
+        {
+            problems.Add("'by' must be month, quarter or year.");
+        }
+        else if (Periods.Covering(Windows.Parse(from!, to!), kind).Count > MaxPeriods)
+        {
+            problems.Add($"At most {MaxPeriods} periods at once: choose a longer period or a shorter range.");
+        }
+
+        problems.AddRange(Keys(keys).Where(k => KpiDefinitions.All.All(x => x.Key != k)).Select(k => $"'{k}' is not a KPI."));
+        return problems.Count == 0
+            ? WolverineContinue.NoProblems
+            : new ProblemDetails { Status = 400, Title = "Invalid series", Detail = string.Join(" ", problems) };
+    }
+
+    [WolverineGet("/api/kpis/series")]
+    public static async Task<IResult> Get(string from, string to, string? by, string? keys, string? format, KpiQuery query, CancellationToken ct)
+    {
+        TryKind(by, out var kind);
+        var wanted = Keys(keys).ToHashSet();
+        var kpis = KpiDefinitions.All.Where(k => wanted.Count == 0 || wanted.Contains(k.Key)).ToList();
+        var range = Windows.Parse(from, to);
+
+        var points = new List<(Period Period, KpiAnswer Answer)>();
+        foreach (var period in Periods.Covering(range, kind))
+        {
+            points.Add((period, await query.RunAsync(period.Window, TenantIds.Default, ct)));
+        }
+
+        var series = kpis.Select(k => new
+        {
+            key = k.Key,
+            title = k.Title,
+            kind = KindOf(k),
+            points = points.Select(p => new
+            {
+                from = p.Period.Window.From,
+                to = p.Period.Window.To,
+                label = p.Period.Label,
+                value = p.Answer.Values[k.Key].Value,
+                numerator = p.Answer.Values[k.Key].Numerator,
+                denominator = p.Answer.Values[k.Key].Denominator,
+            }).ToList(),
+        }).ToList();
+
+        return Csv.Wanted(format)
+            ? Csv.File($"series-{from}-{to}.csv", ["kpi", "period", "from", "to", "value", "numerator", "denominator"],
+                series.SelectMany(s => s.points.Select(p => new object?[] { s.key, p.label, p.from, p.to, p.value, p.numerator, p.denominator })))
+            : Results.Ok(new { by = kind.ToString().ToLowerInvariant(), from = range.From, to = range.To, series });
+    }
+
+    public static string KindOf(Kpi kpi) => kpi switch { Kpi.Count => "count", Kpi.Percentage => "percentage", _ => "rate" };
+
+    private static bool TryKind(string? by, out PeriodKind kind) =>
+        Enum.TryParse(by ?? "quarter", ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(by, out _);
+
+    private static IEnumerable<string> Keys(string? keys) =>
+        (keys ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

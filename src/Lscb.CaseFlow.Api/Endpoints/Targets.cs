@@ -1,0 +1,66 @@
+using Lscb.CaseFlow.Kpis;
+using Lscb.CaseFlow.Reporting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Lscb.CaseFlow.Api.Endpoints;
+
+/// <summary><c>GET /api/targets</c>: the local targets, one per KPI that has one.</summary>
+public static class GetTargets
+{
+    [WolverineGet("/api/targets")]
+    public static async Task<IReadOnlyList<TargetBody>> Get(TargetStore targets, CancellationToken ct) =>
+        (await targets.AllAsync(TenantIds.Default, ct))
+            .Select(t => new TargetBody(t.Key, t.Value.Value, t.Value.Limit, t.Value.Direction.ToString().ToLowerInvariant()))
+            .ToList();
+}
+
+/// <summary>
+/// <c>PUT /api/targets/{key}</c> with <c>{ "target": 0, "limit": 4, "direction": "lower" }</c>: the seed's
+/// "target 0 %, maximum 4 %". <c>direction</c> says whether lower or higher is better.
+/// </summary>
+public static class PutTarget
+{
+    public static ProblemDetails Validate(string key, TargetBody? body)
+    {
+        var problems = new List<string>();
+        if (KpiDefinitions.All.All(k => k.Key != key))
+        {
+            problems.Add($"'{key}' is not a KPI.");
+        }
+
+        if (body is null || !Enum.TryParse<Direction>(body.Direction, ignoreCase: true, out var direction) || int.TryParse(body.Direction, out _))
+        {
+            problems.Add("'direction' must be \"lower\" or \"higher\" (which is better).");
+        }
+        else if (!double.IsFinite(body.Target) || body.Limit is { } l && !double.IsFinite(l)
+                 || !new Target(body.Target, body.Limit, direction).IsConsistent)
+        {
+            problems.Add("'limit' must be on the worse side of 'target' (above it when lower is better, below it when higher is).");
+        }
+
+        return problems.Count == 0
+            ? WolverineContinue.NoProblems
+            : new ProblemDetails { Status = 400, Title = "Invalid target", Detail = string.Join(" ", problems) };
+    }
+
+    [WolverinePut("/api/targets/{key}")]
+    public static async Task<IResult> Put(string key, TargetBody body, TargetStore targets, CancellationToken ct)
+    {
+        await targets.SetAsync(TenantIds.Default, key, body.ToTarget(), ct);
+        return Results.NoContent();
+    }
+}
+
+/// <summary><c>DELETE /api/targets/{key}</c>.</summary>
+public static class DeleteTarget
+{
+    [WolverineDelete("/api/targets/{key}")]
+    public static async Task<IResult> Delete(string key, TargetStore targets, CancellationToken ct) =>
+        await targets.RemoveAsync(TenantIds.Default, key, ct) ? Results.NoContent() : Problems.NotFound($"No target is set for '{key}'.");
+}
+
+public sealed record TargetBody(string? Key, double Target, double? Limit, string Direction)
+{
+    public Target ToTarget() => new(Target, Limit, Enum.Parse<Direction>(Direction, ignoreCase: true));
+}
