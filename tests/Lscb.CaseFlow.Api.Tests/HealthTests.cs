@@ -1,5 +1,6 @@
 using System.Net;
 using Lscb.CaseFlow.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Npgsql;
 
 namespace Lscb.CaseFlow.Api.Tests;
@@ -32,6 +33,16 @@ public sealed class HealthTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 
         using var back = await app.Client.GetAsync("/health");
         back.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task the_service_starts_again_on_the_schema_it_created()
+    {
+        await using var again = await Alba.AlbaHost.For<Program>(builder =>
+            builder.UseSetting("ConnectionStrings:CaseFlow", app.ConnectionString));
+
+        using var health = await again.Server.CreateClient().GetAsync("/health");
+        health.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     private static async Task Admin(PostgresServer server, string sql)

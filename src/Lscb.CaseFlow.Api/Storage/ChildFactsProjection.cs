@@ -18,6 +18,8 @@ public sealed class ChildFactsProjection : IProjection
     public const string Name = "child-facts";
 
     private static readonly DateOnly Epoch = new(1900, 1, 1);
+    private const short ChildSpace = 1;
+    private const short FamilySpace = 2;
 
     /// <summary>
     /// Moves the daily counts by the difference between the children's stored facts and their new ones, in one
@@ -97,9 +99,26 @@ public sealed class ChildFactsProjection : IProjection
         operations.QueueSqlCommand($"delete from {CaseFlowTables.Findings} where tenant_id = ? and child_id = any(?)", tenant, children);
         if (facts.Count > 0)
         {
+            // Number new children and families first (in a fixed order, as concurrent batches may share a family).
+            var names = facts.Select(f => (Space: ChildSpace, Name: f.ChildId))
+                .Concat(facts.Where(f => f.FamilyId is not null).Select(f => (Space: FamilySpace, Name: f.FamilyId!)))
+                .Distinct().OrderBy(n => n.Space).ThenBy(n => n.Name, StringComparer.Ordinal).ToList();
             operations.QueueSqlCommand($"""
-                insert into {CaseFlowTables.ChildFacts} (tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id)
-                select ?, * from unnest(?::text[], ?::smallint[], ?::date[], ?::date[], ?::date[], ?::integer[], ?::text[])
+                insert into {CaseFlowTables.Identities} (tenant_id, space, name)
+                select ?, n.space, n.name from unnest(?::smallint[], ?::text[]) with ordinality as n(space, name, position)
+                order by n.position
+                on conflict do nothing
+                """,
+                tenant, names.Select(n => n.Space).ToArray(), names.Select(n => n.Name).ToArray());
+
+            operations.QueueSqlCommand($"""
+                insert into {CaseFlowTables.ChildFacts}
+                    (tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key)
+                select f.tenant_id, f.child_id, f.kind, f.on_date, f.until_date, f.milestone, f.flags, f.family_id, c.key, fam.key
+                from (select ? as tenant_id, * from unnest(?::text[], ?::smallint[], ?::date[], ?::date[], ?::date[], ?::integer[], ?::text[])
+                        as u(child_id, kind, on_date, until_date, milestone, flags, family_id)) f
+                join {CaseFlowTables.Identities} c on c.tenant_id = f.tenant_id and c.space = {ChildSpace} and c.name = f.child_id
+                left join {CaseFlowTables.Identities} fam on fam.tenant_id = f.tenant_id and fam.space = {FamilySpace} and fam.name = f.family_id
                 """,
                 tenant,
                 facts.Select(f => f.ChildId).ToArray(),

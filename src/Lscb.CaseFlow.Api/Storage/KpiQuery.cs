@@ -129,10 +129,10 @@ public sealed class KpiQuery(NpgsqlDataSource db)
 
         private static string DistinctOf(Measure measure) => measure switch
         {
-            Measure.ChildrenIn m => $"count(distinct child_id) filter (where kind = {(short)m.Kind})",
-            Measure.FamiliesIn m => $"count(distinct family_id) filter (where kind = {(short)m.Kind} and family_id <> '')",
+            Measure.ChildrenIn m => $"count(distinct child_key) filter (where kind = {(short)m.Kind})",
+            Measure.FamiliesIn m => $"count(distinct family_key) filter (where kind = {(short)m.Kind})",
             Measure.ChildrenOpenAtEnd m =>
-                $"count(distinct child_id) filter (where kind = {(short)m.Kind} and flags & {(int)m.Excluding} = 0"
+                $"count(distinct child_key) filter (where kind = {(short)m.Kind} and flags & {(int)m.Excluding} = 0"
                 + $"{(m.MilestoneReached ? " and milestone <= @to" : "")})",
             _ => throw new NotSupportedException(measure.GetType().Name),
         };
