@@ -9,10 +9,11 @@ public static class Csv
     public static IResult File(string name, IEnumerable<string> header, IEnumerable<IEnumerable<object?>> rows)
     {
         var text = new StringBuilder();
-        text.AppendLine(string.Join(',', header.Select(Cell)));
+        // RFC 4180 ends records with CRLF.
+        text.Append(string.Join(',', header.Select(Cell))).Append("\r\n");
         foreach (var row in rows)
         {
-            text.AppendLine(string.Join(',', row.Select(Cell)));
+            text.Append(string.Join(',', row.Select(Cell))).Append("\r\n");
         }
 
         return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", name);
@@ -26,6 +27,8 @@ public static class Csv
         {
             null => "",
             double d => d.ToString("R", CultureInfo.InvariantCulture),
+            // As everywhere else in the API (an invariant DateOnly would be written MM/dd/yyyy).
+            DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };

@@ -10,8 +10,8 @@ namespace Lscb.CaseFlow.Api.Endpoints;
 public static class GetBoardReport
 {
     public static ProblemDetails Validate(string? from, string? to, string? format) =>
-        format is null or "html" or "markdown"
-            ? Windows.Validate(from, to)
+        format?.ToLowerInvariant() is null or "html" or "markdown"
+            ? Windows.ValidateWithYearEarlier(from, to)
             : new ProblemDetails { Status = 400, Title = "Invalid format", Detail = "'format' must be html or markdown." };
 
     [WolverineGet("/api/reports/board")]
@@ -21,7 +21,7 @@ public static class GetBoardReport
         var comparison = await comparisons.ForAsync(window, TenantIds.Default, ct);
         var counts = await query.CountAsync(ConsentHypothesis.Measures, window, TenantIds.Default, ct);
         var report = new BoardReport(comparison, ConsentHypothesis.Evaluate(m => counts[m]));
-        return format == "markdown"
+        return string.Equals(format, "markdown", StringComparison.OrdinalIgnoreCase)
             ? Results.Text(report.ToMarkdown(), "text/markdown; charset=utf-8", Encoding.UTF8)
             : Results.Text(report.ToHtml(), "text/html; charset=utf-8", Encoding.UTF8);
     }

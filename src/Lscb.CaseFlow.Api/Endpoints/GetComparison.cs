@@ -9,7 +9,7 @@ namespace Lscb.CaseFlow.Api.Endpoints;
 /// </summary>
 public static class GetComparison
 {
-    public static ProblemDetails Validate(string? from, string? to) => Windows.Validate(from, to);
+    public static ProblemDetails Validate(string? from, string? to) => Windows.ValidateWithYearEarlier(from, to);
 
     [WolverineGet("/api/kpis/comparison")]
     public static async Task<IResult> Get(string from, string to, string? format, Comparisons comparisons, CancellationToken ct)

@@ -10,10 +10,13 @@ public static class GetKpis
     public static ProblemDetails Validate(string? from, string? to) => Windows.Validate(from, to);
 
     [WolverineGet("/api/kpis")]
-    public static async Task<IResult> Get(string from, string to, KpiQuery query, CancellationToken ct)
+    public static async Task<IResult> Get(string from, string to, string? format, KpiQuery query, CancellationToken ct)
     {
         var answer = await query.RunAsync(Windows.Parse(from, to), TenantIds.Default, ct);
-        return Results.Ok(ToResponse(answer));
+        return Csv.Wanted(format)
+            ? Csv.File($"kpis-{from}-{to}.csv", ["kpi", "value", "numerator", "denominator"],
+                KpiDefinitions.All.Select(k => new object?[] { k.Key, answer.Values[k.Key].Value, answer.Values[k.Key].Numerator, answer.Values[k.Key].Denominator }))
+            : Results.Ok(ToResponse(answer));
     }
 
     /// <summary>The contract's shape: a count has <c>value</c>; a % or rate has <c>numerator</c>, <c>denominator</c> and <c>value</c>.</summary>

@@ -29,12 +29,17 @@ public static class PutTarget
             problems.Add($"'{key}' is not a KPI.");
         }
 
-        if (body is null || !Enum.TryParse<Direction>(body.Direction, ignoreCase: true, out var direction) || int.TryParse(body.Direction, out _))
+        // Exactly a name: Enum.TryParse would also take numbers and flag lists such as "lower,higher".
+        if (body is null || !Enum.GetNames<Direction>().Contains(body.Direction, StringComparer.OrdinalIgnoreCase)
+            || !Enum.TryParse<Direction>(body.Direction, ignoreCase: true, out var direction))
         {
             problems.Add("'direction' must be \"lower\" or \"higher\" (which is better).");
         }
-        else if (!double.IsFinite(body.Target) || body.Limit is { } l && !double.IsFinite(l)
-                 || !new Target(body.Target, body.Limit, direction).IsConsistent)
+        else if (body.Target is not { } target || !double.IsFinite(target))
+        {
+            problems.Add("'target' is required: a number.");
+        }
+        else if (body.Limit is { } l && !double.IsFinite(l) || !new Target(target, body.Limit, direction).IsConsistent)
         {
             problems.Add("'limit' must be on the worse side of 'target' (above it when lower is better, below it when higher is).");
         }
@@ -60,7 +65,7 @@ public static class DeleteTarget
         await targets.RemoveAsync(TenantIds.Default, key, ct) ? Results.NoContent() : Problems.NotFound($"No target is set for '{key}'.");
 }
 
-public sealed record TargetBody(string? Key, double Target, double? Limit, string Direction)
+public sealed record TargetBody(string? Key, double? Target, double? Limit, string Direction)
 {
-    public Target ToTarget() => new(Target, Limit, Enum.Parse<Direction>(Direction, ignoreCase: true));
+    public Target ToTarget() => new(Target!.Value, Limit, Enum.Parse<Direction>(Direction, ignoreCase: true));
 }

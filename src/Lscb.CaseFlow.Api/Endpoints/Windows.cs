@@ -38,6 +38,20 @@ public static class Windows
             };
     }
 
+    /// <summary>A valid window that also has the same dates a year earlier to compare with (not in year 1).</summary>
+    public static ProblemDetails ValidateWithYearEarlier(string? from, string? to)
+    {
+        var problem = Validate(from, to);
+        return problem == WolverineContinue.NoProblems && Parse(from!, to!).From.Year == 1
+            ? new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Invalid window",
+                Detail = "'from' must leave a year before it to compare with.",
+            }
+            : problem;
+    }
+
     public static Window Parse(string from, string to)
     {
         IncomingEventValidator.TryParseDate(from, out var f);

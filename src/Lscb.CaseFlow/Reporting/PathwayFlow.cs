@@ -7,7 +7,8 @@ namespace Lscb.CaseFlow.Reporting;
 /// <summary>
 /// The window's pathway as a flow for the board: contacts by their MASH decision, then the events each route
 /// leads to in the window. Each node counts events dated in the window, not one cohort followed through, so a
-/// later stage may hold children whose contact came before the window.
+/// later stage may hold children whose contact came before the window. Re-referrals stand beside the flow:
+/// they are counted, not linked, since no single stage leads to them.
 /// </summary>
 public static class PathwayFlow
 {
@@ -51,7 +52,6 @@ public static class PathwayFlow
         new("s47", "icpc"),
         new("icpc", "plans"),
         new("plans", "looked-after"),
-        new("consent-declined", "re-referrals"),
     ];
 
     public static IReadOnlyList<Measure> Measures { get; } = Nodes.Select(n => n.Count).OfType<Measure>().ToList();

@@ -20,11 +20,19 @@ public static class Periods
     public static IReadOnlyList<Period> Covering(Window range, PeriodKind kind)
     {
         var periods = new List<Period>();
-        for (var start = StartOf(range.From, kind); start <= range.To; start = start.AddMonths(Months(kind)))
+        for (var start = StartOf(range.From, kind); start <= range.To;)
         {
-            var end = start.AddMonths(Months(kind)).AddDays(-1);
+            // The last period of the calendar (December 9999) has no next one to end before.
+            DateOnly? next = start.Year * 12 + start.Month - 1 + Months(kind) < 10000 * 12 ? start.AddMonths(Months(kind)) : null;
+            var end = next?.AddDays(-1) ?? DateOnly.MaxValue;
             var window = new Window(Max(start, range.From), end < range.To ? end : range.To);
             periods.Add(new Period(window, Label(start, kind)));
+            if (next is not { } following)
+            {
+                break;
+            }
+
+            start = following;
         }
 
         return periods;
@@ -40,7 +48,8 @@ public static class Periods
         PeriodKind.Month => new DateOnly(date.Year, date.Month, 1),
         // Financial quarters start in April, July, October and January.
         PeriodKind.Quarter => new DateOnly(date.Year, (date.Month - 1) / 3 * 3 + 1, 1),
-        _ => new DateOnly(ReportingYearOf(date) - 1, 4, 1),
+        // Before April of year 1 there is no April to start the financial year in: start at the first date there is.
+        _ => ReportingYearOf(date) > 1 ? new DateOnly(ReportingYearOf(date) - 1, 4, 1) : DateOnly.MinValue,
     };
 
     private static string Label(DateOnly start, PeriodKind kind)

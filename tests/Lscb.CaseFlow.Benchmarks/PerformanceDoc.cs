@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Lscb.CaseFlow.Benchmarks;
+
+/// <summary>Keeps one section per N in <c>docs/performance.md</c>: a run replaces its own N's section and leaves the others.</summary>
+internal static class PerformanceDoc
+{
+    private const string Intro = """
+        # Performance
+
+        Figures from `tests/Lscb.CaseFlow.Benchmarks`, an end-to-end run against a fresh PostgreSQL database
+        (`caseflow_bench_<N>`, dropped and created by the run, left in place afterwards for inspection). It
+        generates N synthetic events with the demo `JourneyGenerator` (financial years 2010-11 to 2019-20), then
+        measures, in order:
+
+        | figure | what it measures |
+        | --- | --- |
+        | events, children | the workload: N events, over this many children (one stream each) |
+        | copyEventsPerSecond | raw Npgsql binary COPY of the same events into a plain, unindexed table: the physical write limit of this machine |
+        | readySeconds | from starting `dotnet Lscb.CaseFlow.Api.dll` on the empty database (schema created at start) until `GET /health` answers 200 |
+        | ingestEventsPerSecond | `POST /api/events`, batches of 1,000 from 4 concurrent clients (retractions last, after their targets), until the last 200; inline projections, so the KPIs then include every event (checked) |
+        | kpiP50Ms / kpiP95Ms | `GET /api/kpis` latency over 100 sequential requests after 5 warm-ups, for a quarter (2016-04-01..2016-06-30), a financial year (2016-04-01..2017-03-31) and five years (2014-04-01..2019-03-31) |
+        | journeyP50Ms / journeyP95Ms | `GET /api/children/{id}/journey` latency over 100 random children, after 5 warm-ups |
+        | replayKpiMs | the financial year's KPIs computed without the projection: every stream fetched through Marten and derived in memory (`ChildHistory` → `ChildFacts` → `KpiDefinitions.Evaluate`) |
+        | replayEqualsProjected | whether that replay equals the API's answer for every KPI (numerator, denominator, value) |
+        | peakRssMb | the API process's peak resident memory (VmHWM) at the end |
+
+        Run it (the API is built in Release by the same command; `--api-dll` points at another build):
+
+        ```bash
+        export ConnectionStrings__CaseFlow='Host=127.0.0.1;Port=5499;Username=postgres'
+        dotnet run -c Release --project tests/Lscb.CaseFlow.Benchmarks -- --events 500000 --out /tmp/bench-500k.json
+        ```
+
+        It prints the figures as JSON, writes them to `--out`, and replaces the section for its N below. Other work on the
+        machine skews every figure: each section gives the load average at its start.
+
+        """;
+
+    public static void Update(string path, JsonObject figures)
+    {
+        var n = figures["N"]!.GetValue<int>();
+        var heading = string.Create(CultureInfo.InvariantCulture, $"## N = {n:N0} events");
+        var text = File.Exists(path) ? File.ReadAllText(path) : Intro;
+        var lines = text.TrimEnd('\n').Split('\n').ToList();
+        var section = Section(heading, figures).Split('\n');
+
+        var start = lines.FindIndex(l => l.TrimEnd() == heading);
+        if (start < 0)
+        {
+            lines.Add("");
+            lines.AddRange(section);
+        }
+        else
+        {
+            // The section runs up to the next heading of its level (keeping the blank line before it) or the end.
+            var end = lines.FindIndex(start + 1, l => l.StartsWith("## ", StringComparison.Ordinal));
+            end = end < 0 ? lines.Count : end - 1;
+            lines.RemoveRange(start, end - start);
+            lines.InsertRange(start, section);
+        }
+
+        File.WriteAllText(path, string.Join('\n', lines).TrimEnd('\n') + "\n");
+    }
+
+    private static string Section(string heading, JsonObject f)
+    {
+        var machine = f["machine"]!;
+        string Windows(string key) => $"{f[key]!["quarter"]} / {f[key]!["year"]} / {f[key]!["fiveYears"]}";
+        var rows = new (string Figure, string Value)[]
+        {
+            ("events", $"{f["events"]}"),
+            ("children", $"{f["children"]}"),
+            ("copyEventsPerSecond", $"{f["copyEventsPerSecond"]}"),
+            ("readySeconds", $"{f["readySeconds"]}"),
+            ("ingestEventsPerSecond", $"{f["ingestEventsPerSecond"]}"),
+            ("kpiP50Ms (quarter / year / five years)", Windows("kpiP50Ms")),
+            ("kpiP95Ms (quarter / year / five years)", Windows("kpiP95Ms")),
+            ("journeyP50Ms", $"{f["journeyP50Ms"]}"),
+            ("journeyP95Ms", $"{f["journeyP95Ms"]}"),
+            ("replayKpiMs (financial year)", $"{f["replayKpiMs"]}"),
+            ("replayEqualsProjected", $"{f["replayEqualsProjected"]}"),
+            ("peakRssMb", $"{f["peakRssMb"]}"),
+        };
+
+        var s = new StringBuilder();
+        s.AppendLine(heading).AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"{f["date"]}, N = {f["N"]}: {machine["cores"]} cores, {machine["memoryGb"]} GB memory, PostgreSQL {machine["postgres"]}, "
+            + $"load average {machine["loadAverage"]} at the start.");
+        s.AppendLine();
+        s.AppendLine("| figure | value |");
+        s.AppendLine("| --- | --- |");
+        foreach (var (figure, value) in rows)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {figure} | {value} |");
+        }
+
+        return s.ToString().TrimEnd('\n');
+    }
+}
