@@ -64,7 +64,7 @@ public sealed class JourneyGenerator(int seed, DateOnly from, DateOnly to, strin
         {
             var declined = Visit(family, day);
             // Families come back: most within a year, more often after declining consent for early help.
-            var back = _random.NextDouble() < (declined ? 0.85 : 0.6);
+            var back = _random.NextDouble() < (declined ? 0.8 : 0.58);
             if (!back)
             {
                 return;
@@ -99,18 +99,7 @@ public sealed class JourneyGenerator(int seed, DateOnly from, DateOnly to, strin
         switch (decision)
         {
             case "early-help":
-                var declined = _random.NextDouble() < 0.35;
-                foreach (var child in about)
-                {
-                    var engage = Id(child, "E");
-                    Emit(Mash, "engage-referral", child, decidedOn.AddDays(1 + _random.Next(5)), new() { ["engageReferralId"] = engage, ["contactId"] = contactIds[child] });
-                    if (declined)
-                    {
-                        Emit(Mash, "consent-declined", child, decidedOn.AddDays(7 + _random.Next(21)), new() { ["engageReferralId"] = engage });
-                    }
-                }
-
-                return declined;
+                return EarlyHelp(about, decidedOn, contactIds);
             case "assessment" or "section-47":
                 foreach (var child in family.Children)
                 {
@@ -120,20 +109,39 @@ public sealed class JourneyGenerator(int seed, DateOnly from, DateOnly to, strin
                     });
                 }
 
-                if (decision == "section-47" || Assessment(family, decidedOn))
+                var outcome = decision == "section-47" ? "section-47" : Assessment(family, decidedOn);
+                if (outcome == "section-47")
                 {
                     Section47(family, decidedOn, repeat: decided is not null);
                     RepeatConcern(family);
                 }
 
-                return false;
+                // An assessment that steps down to early help: the family may decline it, as in Naseem's story.
+                return outcome == "early-help" && EarlyHelp(family.Children, decidedOn.AddDays(30), contactIds);
             default:
                 return false;
         }
     }
 
-    /// <summary>A single assessment of each child; true when it concludes that an S47 enquiry is needed.</summary>
-    private bool Assessment(Family family, DateOnly day)
+    /// <summary>Early help (the Engage team) for the children; true when the parents declined consent.</summary>
+    private bool EarlyHelp(IReadOnlyList<string> children, DateOnly day, IReadOnlyDictionary<string, string> contactIds)
+    {
+        var declined = _random.NextDouble() < 0.35;
+        foreach (var child in children)
+        {
+            var engage = Id(child, "E");
+            Emit(Mash, "engage-referral", child, day.AddDays(1 + _random.Next(5)), new() { ["engageReferralId"] = engage, ["contactId"] = contactIds.GetValueOrDefault(child) });
+            if (declined)
+            {
+                Emit(Mash, "consent-declined", child, day.AddDays(7 + _random.Next(21)), new() { ["engageReferralId"] = engage });
+            }
+        }
+
+        return declined;
+    }
+
+    /// <summary>A single assessment of each child, with the family's outcome.</summary>
+    private string Assessment(Family family, DateOnly day)
     {
         var outcome = Weighted(AssessmentOutcomes);
         foreach (var child in family.Children)
@@ -147,7 +155,7 @@ public sealed class JourneyGenerator(int seed, DateOnly from, DateOnly to, strin
             });
         }
 
-        return outcome == "section-47";
+        return outcome;
     }
 
     /// <summary>A strategy discussion and S47 enquiry for each child; some go to conference and a plan.</summary>
