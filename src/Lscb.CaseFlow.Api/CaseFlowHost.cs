@@ -1,7 +1,9 @@
 using JasperFx.Events;
 using JasperFx.Events.Projections;
+using JasperFx.MultiTenancy;
 using Lscb.CaseFlow.Api.Demo;
 using Lscb.CaseFlow.Api.Ingestion;
+using Lscb.CaseFlow.Api.Security;
 using Lscb.CaseFlow.Events;
 using Marten;
 using Npgsql;
@@ -30,6 +32,7 @@ public static class CaseFlowHost
         services.AddSingleton<TargetStore>();
         services.AddSingleton<Comparisons>();
         services.AddProblemDetails();
+        builder.AddCaseFlowSecurity();
 
         services.AddMarten(ConfigureMarten)
             .UseNpgsqlDataSource()
@@ -51,8 +54,11 @@ public static class CaseFlowHost
     {
         opts.DatabaseSchemaName = CaseFlowTables.Schema;
 
-        // One stream per child, keyed by the CloudEvents subject. Event types are stored under their wire names.
+        // One stream per child, keyed by the CloudEvents subject, within its local authority (tenant): two
+        // authorities may use the same pseudonymous id. Event types are stored under their wire names.
         opts.Events.StreamIdentity = StreamIdentity.AsString;
+        opts.Events.TenancyStyle = TenancyStyle.Conjoined;
+        opts.Policies.AllDocumentsAreMultiTenanted();
         foreach (var type in EventTypes.All)
         {
             opts.Events.MapEventType(type.ClrType, type.Name);
@@ -68,6 +74,8 @@ public static class CaseFlowHost
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapWolverineEndpoints();
         return app;
     }

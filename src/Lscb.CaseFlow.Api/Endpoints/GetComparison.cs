@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -11,10 +14,11 @@ public static class GetComparison
 {
     public static ProblemDetails Validate(string? from, string? to) => Windows.ValidateWithYearEarlier(from, to);
 
+    [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis/comparison")]
-    public static async Task<IResult> Get(string from, string to, string? format, Comparisons comparisons, CancellationToken ct)
+    public static async Task<IResult> Get(ClaimsPrincipal user, string from, string to, string? format, Comparisons comparisons, CancellationToken ct)
     {
-        var report = await comparisons.ForAsync(Windows.Parse(from, to), TenantIds.Default, ct);
+        var report = await comparisons.ForAsync(Windows.Parse(from, to), user.TenantId(), ct);
         if (Csv.Wanted(format))
         {
             return Csv.File($"kpis-{from}-{to}.csv",

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using System.Text.Json;
 using Lscb.CaseFlow.Api.Ingestion;
 using Lscb.CaseFlow.Events;
@@ -13,14 +16,17 @@ namespace Lscb.CaseFlow.Api.Endpoints;
 /// </summary>
 public static class GetJourney
 {
+    [Authorize(Roles = Roles.Auditor)]
     [WolverineGet("/api/children/{childId}/journey")]
-    public static async Task<IResult> Get(string childId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Get(ClaimsPrincipal user, string childId, string? asOf, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
         if (Problems.ParseDate("asOf", asOf, required: false, out var asOfDate) is { } problem)
         {
             return problem;
         }
 
+        // Only the caller's authority: another authority's child is simply not found.
+        await using var session = store.QuerySession(user.TenantId());
         var stream = await session.Events.FetchStreamAsync(childId, token: ct);
         if (stream.Count == 0)
         {

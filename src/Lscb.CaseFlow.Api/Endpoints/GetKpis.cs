@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Lscb.CaseFlow.Kpis;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -9,10 +12,11 @@ public static class GetKpis
 {
     public static ProblemDetails Validate(string? from, string? to) => Windows.Validate(from, to);
 
+    [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis")]
-    public static async Task<IResult> Get(string from, string to, string? format, KpiQuery query, CancellationToken ct)
+    public static async Task<IResult> Get(ClaimsPrincipal user, string from, string to, string? format, KpiQuery query, CancellationToken ct)
     {
-        var answer = await query.RunAsync(Windows.Parse(from, to), TenantIds.Default, ct);
+        var answer = await query.RunAsync(Windows.Parse(from, to), user.TenantId(), ct);
         return Csv.Wanted(format)
             ? Csv.File($"kpis-{from}-{to}.csv", ["kpi", "value", "numerator", "denominator"],
                 KpiDefinitions.All.Select(k => new object?[] { k.Key, answer.Values[k.Key].Value, answer.Values[k.Key].Numerator, answer.Values[k.Key].Denominator }))

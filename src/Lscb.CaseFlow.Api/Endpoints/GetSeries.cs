@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Lscb.CaseFlow.Kpis;
 using Lscb.CaseFlow.Reporting;
 using Microsoft.AspNetCore.Mvc;
@@ -34,8 +37,9 @@ public static class GetSeries
             : new ProblemDetails { Status = 400, Title = "Invalid series", Detail = string.Join(" ", problems) };
     }
 
+    [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis/series")]
-    public static async Task<IResult> Get(string from, string to, string? by, string? keys, string? format, KpiQuery query, CancellationToken ct)
+    public static async Task<IResult> Get(ClaimsPrincipal user, string from, string to, string? by, string? keys, string? format, KpiQuery query, CancellationToken ct)
     {
         TryKind(by, out var kind);
         var wanted = Keys(keys).ToHashSet();
@@ -45,7 +49,7 @@ public static class GetSeries
         var points = new List<(Period Period, KpiAnswer Answer)>();
         foreach (var period in Periods.Covering(range, kind))
         {
-            points.Add((period, await query.RunAsync(period.Window, TenantIds.Default, ct)));
+            points.Add((period, await query.RunAsync(period.Window, user.TenantId(), ct)));
         }
 
         var series = kpis.Select(k => new

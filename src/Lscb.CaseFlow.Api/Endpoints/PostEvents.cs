@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using System.Text.Json;
 using Lscb.CaseFlow.Api.Ingestion;
 using Wolverine.Http;
@@ -16,8 +19,9 @@ public static class PostEvents
     private static readonly string[] JsonMediaTypes =
         ["application/cloudevents-batch+json", "application/json", "application/cloudevents+json"];
 
+    [Authorize(Roles = Roles.Ingest)]
     [WolverinePost("/api/events")]
-    public static async Task<IResult> Post(HttpRequest request, IncomingEventValidator validator, EventIngestor ingestor, CancellationToken ct)
+    public static async Task<IResult> Post(ClaimsPrincipal user, HttpRequest request, IncomingEventValidator validator, EventIngestor ingestor, CancellationToken ct)
     {
         if (request.ContentType is { } contentType && !JsonMediaTypes.Any(t => contentType.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
         {
@@ -52,10 +56,18 @@ public static class PostEvents
                 new Dictionary<string, object?> { ["events"] = invalid });
         }
 
+        var foreign = incoming.Where(e => !user.MaySend(e.Source!)).ToList();
+        if (foreign.Count > 0)
+        {
+            return Problems.Problem(StatusCodes.Status403Forbidden, "Source not allowed",
+                $"This key may not send events from {string.Join(", ", foreign.Select(e => e.Source).Distinct().Select(s => $"'{s}'"))}; nothing was stored.",
+                new Dictionary<string, object?> { ["events"] = foreign.Select(e => new EventRef(e.Index, e.Id!, e.Source!)) });
+        }
+
         var valid = incoming.Select(e => new ValidEvent(e.Index, e.Source!, e.Id!, e.Subject!, e.Type!,
             ContentHash.Of(e.Type!, e.Subject!, e.Data!.Value), EventMapper.ToDomain(e))).ToList();
 
-        return await ingestor.StoreAsync(valid, TenantIds.Default, ct) switch
+        return await ingestor.StoreAsync(valid, user.TenantId(), ct) switch
         {
             IngestionOutcome.Stored stored => Results.Ok(new BatchAccepted(stored.Accepted, stored.Duplicates)),
             IngestionOutcome.Conflict conflict => Problems.Problem(StatusCodes.Status409Conflict, "Conflicting events",
