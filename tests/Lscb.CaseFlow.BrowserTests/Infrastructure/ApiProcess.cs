@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text.Json;
+
+namespace Lscb.CaseFlow.BrowserTests.Infrastructure;
+
+/// <summary>
+/// The built API as a child process (<c>dotnet Lscb.CaseFlow.Api.dll --urls http://127.0.0.1:PORT</c>) against its own
+/// database, with <c>CaseFlow:SeedDemo=true</c> so that the demo data is loaded into the empty store. Its content root
+/// is the API project's folder, so <c>wwwroot/</c> is served exactly as <c>dotnet run</c> serves it.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(4);
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+
+    private ApiProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The last lines the API wrote, for failure messages.</summary>
+    public string RecentLog => string.Join('\n', _log.TakeLast(60));
+
+    public static async Task<ApiProcess> StartAsync(string connectionString)
+    {
+        var (projectDir, dll) = ApiBuild();
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = projectDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { dll, "--urls", url, "--contentRoot", projectDir })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["ConnectionStrings__CaseFlow"] = connectionString;
+        info.Environment["CaseFlow__SeedDemo"] = "true";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Lscb"] = "Information";
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("'dotnet' did not start.");
+        var api = new ApiProcess(process, new Uri(url));
+
+        // Best effort when the test host ends without disposing the fixture: take the API down with it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => api.KillQuietly();
+        process.OutputDataReceived += (_, e) => api.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => api.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await api.WaitUntilSeededAsync();
+            return api;
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        KillQuietly();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private void KillQuietly()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone (or disposed).
+        }
+    }
+
+    /// <summary>Healthy, and the demo data fully loaded: Naseem's journey exists and the event count has stopped moving.</summary>
+    private async Task WaitUntilSeededAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var clock = Stopwatch.StartNew();
+        long? previous = null;
+        while (clock.Elapsed < ReadyTimeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The API exited with code {_process.ExitCode} before it was ready.\n{RecentLog}");
+            }
+
+            try
+            {
+                using var health = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                using var journey = await http.GetAsync(new Uri("/api/children/NASEEM01/journey", UriKind.Relative));
+                if (health.StatusCode == HttpStatusCode.OK && journey.StatusCode == HttpStatusCode.OK)
+                {
+                    var kpis = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/kpis?from=1990-01-01&to=2030-12-31", UriKind.Relative));
+                    var contacts = kpis.GetProperty("kpis").GetProperty("contacts").GetProperty("value").GetInt64();
+                    if (contacts > 0 && contacts == previous)
+                    {
+                        return;
+                    }
+
+                    previous = contacts;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Busy loading; ask again.
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        throw new TimeoutException($"The API was not healthy with its demo data loaded within {ReadyTimeout.TotalSeconds} s.\n{RecentLog}");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _log.Enqueue(line);
+        while (_log.Count > 500 && _log.TryDequeue(out _))
+        {
+        }
+    }
+
+    /// <summary>The API project's folder and its build output for this test's configuration (the project reference builds it first).</summary>
+    private static (string ProjectDir, string Dll) ApiBuild()
+    {
+        string Meta(string key) => typeof(ApiProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == key).Value ?? throw new InvalidOperationException($"No assembly metadata {key}.");
+
+        var projectDir = Meta("CaseFlow.ApiProjectDir");
+        var dll = Path.Combine(projectDir, "bin", Meta("CaseFlow.Configuration"), Meta("CaseFlow.TargetFramework"), "Lscb.CaseFlow.Api.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"No API build at {dll}: build the solution first (dotnet build -c {Meta("CaseFlow.Configuration")}).", dll);
+        }
+
+        return (projectDir, dll);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
