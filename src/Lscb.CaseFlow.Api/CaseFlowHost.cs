@@ -31,21 +31,38 @@ public static class CaseFlowHost
         services.AddSingleton(Reference.DfeBenchmarks.Load());
         services.AddSingleton<TargetStore>();
         services.AddSingleton<Comparisons>();
+        services.AddSingleton<AccessLog>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<Endpoints.DatabaseUnavailableHandler>();
         builder.AddCaseFlowSecurity();
+        builder.AddCaseFlowHardening();
 
-        services.AddMarten(ConfigureMarten)
+        services.AddMarten(sp =>
+            {
+                var opts = new StoreOptions();
+                ConfigureMarten(opts);
+                opts.Logger(new RedactingMartenLogger(sp.GetRequiredService<ILogger<RedactingMartenLogger>>()));
+                return opts;
+            })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .IntegrateWithWolverine()
             .ApplyAllDatabaseChangesOnStartup();
+        services.AddHostedService<SchemaExtras>();
 
         if (builder.Configuration.GetValue<bool>("CaseFlow:SeedDemo"))
         {
             services.AddHostedService<DemoSeeder>();
         }
 
-        builder.Host.UseWolverine(opts => opts.UseRuntimeCompilation());
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.UseRuntimeCompilation();
+
+            // Wolverine serves HTTP here and handles no messages: no inbox, outbox, node agents or durability
+            // polling, so nothing in the background depends on, or fails noisily without, the database.
+            opts.Durability.Mode = DurabilityMode.MediatorOnly;
+        });
         services.AddWolverineHttp();
         return builder;
     }
@@ -70,11 +87,13 @@ public static class CaseFlowHost
 
     public static WebApplication MapCaseFlow(this WebApplication app)
     {
+        app.UseCorrelationAndSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapWolverineEndpoints();
         return app;

@@ -61,7 +61,7 @@ public static class PostEvents
         {
             return Problems.Problem(StatusCodes.Status403Forbidden, "Source not allowed",
                 $"This key may not send events from {string.Join(", ", foreign.Select(e => e.Source).Distinct().Select(s => $"'{s}'"))}; nothing was stored.",
-                new Dictionary<string, object?> { ["events"] = foreign.Select(e => new EventRef(e.Index, e.Id!, e.Source!)) });
+                new Dictionary<string, object?> { ["events"] = foreign.Select(e => new EventRef(e.Index, e.Id!, e.Source!)).ToList() });
         }
 
         var valid = incoming.Select(e => new ValidEvent(e.Index, e.Source!, e.Id!, e.Subject!, e.Type!,

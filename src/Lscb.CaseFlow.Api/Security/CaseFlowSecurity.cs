@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Lscb.CaseFlow.Api.Security;
 
@@ -20,21 +21,31 @@ public static class CaseFlowSecurity
         var configuration = builder.Configuration;
         builder.Services.Configure<ApiKeyOptions>(configuration.GetSection("CaseFlow"));
         var jwtAuthority = configuration["CaseFlow:Jwt:Authority"];
+        // A shared signing key instead of an identity provider's published keys: for closed networks and tests.
+        var jwtSigningKey = configuration["CaseFlow:Jwt:SigningKey"];
+        var jwtEnabled = jwtAuthority is not null || jwtSigningKey is not null;
 
         var authentication = builder.Services.AddAuthentication(Selector)
             .AddPolicyScheme(Selector, "API key or JWT", options => options.ForwardDefaultSelector = context =>
-                jwtAuthority is not null && ApiKeyAuthenticationHandler.TryReadBearer(context.Request, out var token)
+                jwtEnabled && ApiKeyAuthenticationHandler.TryReadBearer(context.Request, out var token)
                     && ApiKeyAuthenticationHandler.LooksLikeJwt(token)
                     ? JwtBearerDefaults.AuthenticationScheme
                     : ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 
-        if (jwtAuthority is not null)
+        if (jwtEnabled)
         {
             authentication.AddJwtBearer(options =>
             {
                 options.Authority = jwtAuthority;
                 options.Audience = configuration["CaseFlow:Jwt:Audience"];
+                if (jwtSigningKey is not null)
+                {
+                    options.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(jwtSigningKey));
+                    options.TokenValidationParameters.ValidIssuer = configuration["CaseFlow:Jwt:Issuer"];
+                    options.TokenValidationParameters.ValidateIssuer = configuration["CaseFlow:Jwt:Issuer"] is not null;
+                }
+
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters.RoleClaimType = configuration["CaseFlow:Jwt:RoleClaim"] ?? "roles";
                 options.TokenValidationParameters.NameClaimType = "name";
@@ -54,6 +65,15 @@ public static class CaseFlowSecurity
                     },
                 };
             });
+        }
+
+        foreach (var key in configuration.GetSection("CaseFlow:ApiKeys").Get<List<ApiKey>>() ?? [])
+        {
+            if (key.Key.Length < ApiKeyAuthenticationHandler.MinimumKeyLength)
+            {
+                // Said once, at start, by name: a short key is guessable and is never accepted.
+                Console.Error.WriteLine($"API key '{key.Name}' is shorter than {ApiKeyAuthenticationHandler.MinimumKeyLength} characters and is ignored.");
+            }
         }
 
         builder.Services.AddAuthorizationBuilder()

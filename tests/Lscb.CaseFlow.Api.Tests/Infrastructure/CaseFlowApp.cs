@@ -28,6 +28,14 @@ public sealed class CaseFlowApp : IAsyncLifetime
 
     public FakeTimeProvider Clock { get; } = new(Now);
 
+    /// <summary>The test identity provider's shared signing key (base64 of 32 bytes) and names.</summary>
+    public const string JwtSigningKey = "dGVzdC1pZGVudGl0eS1wcm92aWRlci1zaWduaW5nLWtleSE=";
+    public const string JwtIssuer = "https://idp.council.test";
+    public const string JwtAudience = "caseflow";
+
+    /// <summary>High enough that tests never meet it, unless a test sets it lower before starting the app.</summary>
+    public int RateLimitPerMinute { get; init; } = 1_000_000;
+
     /// <summary>The keys the app is configured with: name → (key, roles, sources, tenant).</summary>
     public static readonly IReadOnlyDictionary<string, (string Key, string[] Roles, string[] Sources, string? Tenant)> Keys =
         new Dictionary<string, (string, string[], string[], string?)>
@@ -48,6 +56,12 @@ public sealed class CaseFlowApp : IAsyncLifetime
         {
             builder.UseSetting("ConnectionStrings:CaseFlow", ConnectionString);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("CaseFlow:RateLimit:PermitsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("CaseFlow:RateLimit:AnonymousPermitsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("CaseFlow:Jwt:SigningKey", JwtSigningKey);
+            builder.UseSetting("CaseFlow:Jwt:Issuer", JwtIssuer);
+            builder.UseSetting("CaseFlow:Jwt:Audience", JwtAudience);
+            builder.UseSetting("CaseFlow:Jwt:TenantClaim", "la");
             var index = 0;
             foreach (var (name, key) in Keys)
             {
