@@ -73,6 +73,19 @@ public sealed class TrustTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IA
     }
 
     [Fact]
+    public async Task a_caller_can_ask_who_it_is_and_what_it_may_do()
+    {
+        using var analyst = app.ClientFor("analyst");
+        using var other = app.ClientFor("other-authority");
+
+        var me = System.Text.Json.Nodes.JsonNode.Parse(await analyst.GetStringAsync("/api/me"))!;
+        me["name"]!.GetValue<string>().ShouldBe("analyst");
+        me["roles"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldBe(["analyst"]);
+        JsonNode.Parse(await other.GetStringAsync("/api/me"))!["tenant"]!.GetValue<string>().ShouldBe("E08000030");
+        (await app.ClientFor(null).GetAsync("/api/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task health_and_the_dashboard_answer_without_a_key()
     {
         using var anonymous = app.ClientFor(null);
