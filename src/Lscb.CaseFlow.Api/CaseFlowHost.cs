@@ -34,6 +34,7 @@ public static class CaseFlowHost
         services.AddSingleton<AccessLog>();
         services.AddProblemDetails();
         services.AddExceptionHandler<Endpoints.DatabaseUnavailableHandler>();
+        services.AddExceptionHandler<Endpoints.UnstorableTextHandler>();
         builder.AddCaseFlowSecurity();
         builder.AddCaseFlowHardening();
 
@@ -83,6 +84,12 @@ public static class CaseFlowHost
 
         opts.Projections.Add(new ChildFactsProjection(), ProjectionLifecycle.Inline, ChildFactsProjection.Name, null);
         opts.Storage.ExtendedSchemaObjects.AddRange(CaseFlowTables.All());
+
+        // No retries of single commands. The projection's reads run inside the ingestor's transaction, where a retry
+        // can only fail again (the transaction is aborted, or its connection gone) and hides the real error: a
+        // connection ended by a database shutdown came out as "Transaction is already completed", a 500 instead of
+        // a 503. The ingestor retries whole transactions itself; a failed read is a 503 the client retries.
+        opts.ConfigurePolly(_ => { });
     }
 
     public static WebApplication MapCaseFlow(this WebApplication app)

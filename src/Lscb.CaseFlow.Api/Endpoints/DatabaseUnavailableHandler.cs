@@ -21,6 +21,12 @@ public sealed class DatabaseUnavailableHandler(
     /// <summary>Seconds a client is asked to wait before trying again (as <c>/health</c> says).</summary>
     public const int RetryAfterSeconds = 5;
 
+    /// <summary>One warning per interval: an outage under load would otherwise log one per request.</summary>
+    private const long WarningIntervalMs = 10_000;
+
+    private long _lastWarning = Environment.TickCount64 - WarningIntervalMs;
+    private int _quietSince;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (httpContext.Response.HasStarted || Cause(exception) is not { } cause)
@@ -31,9 +37,19 @@ public sealed class DatabaseUnavailableHandler(
         dataSource.Clear();
 
         // The cause's type and PostgreSQL's code only: never a payload, a statement or its parameters.
-        logger.LogWarning("The database is unavailable ({Cause}{SqlState}); {Method} {Path} answered 503.",
-            cause.GetType().Name, cause is PostgresException pg ? $" {pg.SqlState}" : "",
-            httpContext.Request.Method, httpContext.Request.Path);
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastWarning);
+        var sqlState = cause is PostgresException pg ? $" {pg.SqlState}" : "";
+        if (now - last >= WarningIntervalMs && Interlocked.CompareExchange(ref _lastWarning, now, last) == last)
+        {
+            logger.LogWarning("The database is unavailable ({Cause}{SqlState}): answering 503 ({Quiet} more since the last warning).",
+                cause.GetType().Name, sqlState, Interlocked.Exchange(ref _quietSince, 0));
+        }
+        else
+        {
+            Interlocked.Increment(ref _quietSince);
+            logger.LogDebug("The database is unavailable ({Cause}{SqlState}): answering 503.", cause.GetType().Name, sqlState);
+        }
 
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -54,14 +70,20 @@ public sealed class DatabaseUnavailableHandler(
     }
 
     /// <summary>The exception in the chain that says the database cannot be reached, or null when none does.</summary>
-    public static Exception? Cause(Exception exception)
+    public static Exception? Cause(Exception exception) => Find(exception, IsUnavailable);
+
+    /// <summary>
+    /// The first exception matching <paramref name="match"/> in the chain of inner exceptions (Marten and Wolverine wrap
+    /// Npgsql's), aggregates included.
+    /// </summary>
+    public static Exception? Find(Exception exception, Func<Exception, bool> match)
     {
         var pending = new Stack<Exception>([exception]);
         var seen = 0;
         while (pending.Count > 0 && seen++ < 32)
         {
             var e = pending.Pop();
-            if (IsUnavailable(e))
+            if (match(e))
             {
                 return e;
             }

@@ -23,7 +23,7 @@ public static class PostEvents
     [WolverinePost("/api/events")]
     public static async Task<IResult> Post(ClaimsPrincipal user, HttpRequest request, IncomingEventValidator validator, EventIngestor ingestor, CancellationToken ct)
     {
-        if (request.ContentType is { } contentType && !JsonMediaTypes.Any(t => contentType.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
+        if (request.ContentType is { } contentType && !IsJsonMediaType(contentType))
         {
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
                 "Send a CloudEvents batch as application/cloudevents-batch+json or application/json.");
@@ -102,6 +102,13 @@ public static class PostEvents
             return new(null, null, Problems.BadRequest("Not JSON", "The body is not valid JSON."));
         }
 
+        if (!JsonText.IsWellFormed(document.RootElement))
+        {
+            document.Dispose();
+            return new(null, null, Problems.BadRequest("Not JSON",
+                "The body is not valid JSON text: it holds bytes that are not UTF-8, or an unpaired surrogate (\\uD800–\\uDFFF)."));
+        }
+
         var root = document.RootElement;
         List<IncomingEvent>? events = root.ValueKind switch
         {
@@ -119,6 +126,11 @@ public static class PostEvents
 
         return new(document, events, null);
     }
+
+    /// <summary>One of the JSON media types exactly (parameters such as a charset aside), not merely a name starting like one.</summary>
+    private static bool IsJsonMediaType(string contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && JsonMediaTypes.Any(t => parsed.MediaType.Equals(t, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The body, or null when it is over the limit (read no further than that).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)

@@ -102,6 +102,6 @@ public static partial class Hardening
             AutoReplenishment = true,
         });
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z")]
     private static partial Regex CorrelationPattern();
 }
