@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the service locally against a PostgreSQL cluster kept in <repo>/.local/pg (stop it with stop.sh).
-# The cluster listens on 127.0.0.1:${CASEFLOW_PG_PORT:-5433} with trust auth; the API on http://127.0.0.1:5080.
+# The cluster listens on 127.0.0.1:${CASEFLOW_PG_PORT:-5433} with trust auth; the API on http://127.0.0.1:5080,
+# with a development API key (every role) that it prints, kept in <repo>/.local/dev-api-key.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd -P)"
@@ -56,6 +57,33 @@ if [[ "$("${psql[@]}" -tAc "select 1 from pg_database where datname = 'caseflow'
   "${psql[@]}" -c 'create database caseflow'
 fi
 
+# A development API key with every role: made once, kept in .local/dev-api-key (git-ignored, readable by you
+# only), given to the service through its environment. Never commit it; never use it anywhere but this machine.
+keyfile="$root/.local/dev-api-key"
+if [[ ! -s "$keyfile" ]] || ! grep -Eqx '[A-Za-z0-9]{24,}' "$keyfile"; then
+  mkdir -p "$root/.local"
+  (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | cut -c1-40 > "$keyfile")
+fi
+chmod 600 "$keyfile"
+key="$(cat "$keyfile")"
+
 export ConnectionStrings__CaseFlow="Host=127.0.0.1;Port=$port;Username=postgres;Database=caseflow"
 export CaseFlow__SeedDemo=true
-exec dotnet run -c Release --project src/Lscb.CaseFlow.Api -- --urls http://127.0.0.1:5080
+export CaseFlow__ApiKeys__0__Name=local-developer
+export CaseFlow__ApiKeys__0__Key="$key"
+export CaseFlow__ApiKeys__0__Roles__0=ingest
+export CaseFlow__ApiKeys__0__Roles__1=analyst
+export CaseFlow__ApiKeys__0__Roles__2=auditor
+export CaseFlow__ApiKeys__0__Roles__3=admin
+export CaseFlow__ApiKeys__0__Sources__0='*'
+
+url=http://127.0.0.1:5080
+cat <<EOF
+
+  Dashboard: $url  API key (development only): $key
+
+  Sign in to the dashboard with that key. It is kept in $keyfile; for example:
+    curl -H "Authorization: Bearer \$(cat .local/dev-api-key)" $url/api/children/NASEEM01/journey
+
+EOF
+exec dotnet run -c Release --project src/Lscb.CaseFlow.Api -- --urls "$url"

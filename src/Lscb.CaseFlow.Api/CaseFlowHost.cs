@@ -1,7 +1,9 @@
 using JasperFx.Events;
 using JasperFx.Events.Projections;
+using JasperFx.MultiTenancy;
 using Lscb.CaseFlow.Api.Demo;
 using Lscb.CaseFlow.Api.Ingestion;
+using Lscb.CaseFlow.Api.Security;
 using Lscb.CaseFlow.Events;
 using Marten;
 using Npgsql;
@@ -29,20 +31,39 @@ public static class CaseFlowHost
         services.AddSingleton(Reference.DfeBenchmarks.Load());
         services.AddSingleton<TargetStore>();
         services.AddSingleton<Comparisons>();
+        services.AddSingleton<AccessLog>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<Endpoints.DatabaseUnavailableHandler>();
+        services.AddExceptionHandler<Endpoints.UnstorableTextHandler>();
+        builder.AddCaseFlowSecurity();
+        builder.AddCaseFlowHardening();
 
-        services.AddMarten(ConfigureMarten)
+        services.AddMarten(sp =>
+            {
+                var opts = new StoreOptions();
+                ConfigureMarten(opts);
+                opts.Logger(new RedactingMartenLogger(sp.GetRequiredService<ILogger<RedactingMartenLogger>>()));
+                return opts;
+            })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .IntegrateWithWolverine()
             .ApplyAllDatabaseChangesOnStartup();
+        services.AddHostedService<SchemaExtras>();
 
         if (builder.Configuration.GetValue<bool>("CaseFlow:SeedDemo"))
         {
             services.AddHostedService<DemoSeeder>();
         }
 
-        builder.Host.UseWolverine(opts => opts.UseRuntimeCompilation());
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.UseRuntimeCompilation();
+
+            // Wolverine serves HTTP here and handles no messages: no inbox, outbox, node agents or durability
+            // polling, so nothing in the background depends on, or fails noisily without, the database.
+            opts.Durability.Mode = DurabilityMode.MediatorOnly;
+        });
         services.AddWolverineHttp();
         return builder;
     }
@@ -51,8 +72,11 @@ public static class CaseFlowHost
     {
         opts.DatabaseSchemaName = CaseFlowTables.Schema;
 
-        // One stream per child, keyed by the CloudEvents subject. Event types are stored under their wire names.
+        // One stream per child, keyed by the CloudEvents subject, within its local authority (tenant): two
+        // authorities may use the same pseudonymous id. Event types are stored under their wire names.
         opts.Events.StreamIdentity = StreamIdentity.AsString;
+        opts.Events.TenancyStyle = TenancyStyle.Conjoined;
+        opts.Policies.AllDocumentsAreMultiTenanted();
         foreach (var type in EventTypes.All)
         {
             opts.Events.MapEventType(type.ClrType, type.Name);
@@ -60,14 +84,24 @@ public static class CaseFlowHost
 
         opts.Projections.Add(new ChildFactsProjection(), ProjectionLifecycle.Inline, ChildFactsProjection.Name, null);
         opts.Storage.ExtendedSchemaObjects.AddRange(CaseFlowTables.All());
+
+        // No retries of single commands. The projection's reads run inside the ingestor's transaction, where a retry
+        // can only fail again (the transaction is aborted, or its connection gone) and hides the real error: a
+        // connection ended by a database shutdown came out as "Transaction is already completed", a 500 instead of
+        // a 503. The ingestor retries whole transactions itself; a failed read is a 503 the client retries.
+        opts.ConfigurePolly(_ => { });
     }
 
     public static WebApplication MapCaseFlow(this WebApplication app)
     {
+        app.UseCorrelationAndSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapWolverineEndpoints();
         return app;
     }

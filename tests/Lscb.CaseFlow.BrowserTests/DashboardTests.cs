@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Lscb.CaseFlow.BrowserTests.Infrastructure;
@@ -9,8 +11,10 @@ using Xunit.Abstractions;
 namespace Lscb.CaseFlow.BrowserTests;
 
 /// <summary>
-/// The dashboard at <c>/</c> in a real browser against the real API with the demo data: it renders every panel for
-/// Q1 2016-17 without console errors or failed requests, is usable with the keyboard, and shows Naseem's journey.
+/// The dashboard at <c>/</c> in a real browser against the real API with the demo data: it asks for an API key
+/// before anything else, then renders every panel for Q1 2016-17 without console errors or failed requests, is
+/// usable with the keyboard, and shows Naseem's journey; a wrong key, a key refused later and a key without the
+/// auditor role each get a clear message, and signing out forgets the key.
 /// </summary>
 public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper output) : IClassFixture<DashboardHost>
 {
@@ -31,15 +35,31 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
 
     private static readonly string[] WindowPanels = ["overview", "pathway", "trends", "consent"];
 
+    /// <summary>Where the dashboard keeps the key: this tab's sessionStorage.</summary>
+    private const string KeyItem = "caseflow.apiKey";
+
     [Fact]
-    public async Task Dashboard_shows_Q1_2016_17_with_charts_tables_keyboard_access_and_Naseems_journey()
+    public async Task Dashboard_signs_in_then_shows_Q1_2016_17_with_charts_tables_keyboard_access_downloads_and_Naseems_journey()
     {
         var page = await host.Browser.NewPageAsync();
         var watch = PageWatch.On(page);
+        var api = ApiRequests(page);
         try
         {
             await page.GotoAsync("/");
+            await NothingIsAskedOrShownBeforeSignInAsync(page, api);
+            await ScreenshotAsync(page, "sign-in.png");
+            await TheSignInFormIsAccessibleAsync(page);
+
+            await SignInAsync(page, host.AllRolesKey);
             await WaitForWindowAsync(page, "Q1 2016-17");
+            (await page.EvaluateAsync<string>("() => document.activeElement.id")).ShouldBe("dashboard-heading", "focus moves to the dashboard");
+            await TheKeyIsKeptInSessionStorageOnlyAsync(page, host.AllRolesKey);
+
+            // The tab keeps its session over a reload: no sign-in form, the figures straight away.
+            await page.ReloadAsync();
+            await WaitForWindowAsync(page, "Q1 2016-17");
+            (await page.Locator("#sign-in").IsVisibleAsync()).ShouldBeFalse();
             (await page.Locator("#from-date").InputValueAsync()).ShouldBe(From, "the default window is Q1 2016-17, the demo data's story");
             (await page.Locator("#to-date").InputValueAsync()).ShouldBe(To);
 
@@ -55,10 +75,10 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
             (await page.Locator("#period-buttons button[data-period='q1']").GetAttributeAsync("aria-pressed")).ShouldBe("true");
             page.Url.ShouldContain($"from={From}");
             page.Url.ShouldContain($"to={To}");
-            (await page.Locator("#board-report-link").GetAttributeAsync("href")).ShouldBe($"api/reports/board?from={From}&to={To}");
-            (await page.Locator("#comparison-csv-link").GetAttributeAsync("href")).ShouldBe($"api/kpis/comparison?from={From}&to={To}&format=csv");
-            (await page.Locator("#series-csv-link").GetAttributeAsync("href") ?? "").ShouldContain("format=csv");
-            await LinksAnswerAsync(page);
+            (await page.Locator("#board-report-link").GetAttributeAsync("data-href")).ShouldBe($"api/reports/board?from={From}&to={To}");
+            (await page.Locator("#comparison-csv-link").GetAttributeAsync("data-href")).ShouldBe($"api/kpis/comparison?from={From}&to={To}&format=csv");
+            (await page.Locator("#series-csv-link").GetAttributeAsync("data-href") ?? "").ShouldContain("format=csv");
+            await DownloadsAndTheReportComeAsBlobsAsync(page);
 
             await TilesMatchTheComparisonAsync(page);
             await ChartsAreAccessibleImagesWithDataTablesAsync(page);
@@ -66,14 +86,114 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
             await NaseemsJourneyIsListedAsync(page);
 
             await page.EvaluateAsync("() => window.scrollTo(0, 0)");
-            var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-            output.WriteLine($"Screenshot: {screenshot}");
+            await ScreenshotAsync(page, "dashboard.png");
+
+            await EveryApiRequestCarriedTheKeyAsync(api, host.AllRolesKey);
+            await SigningOutForgetsTheKeyAndClearsThePageAsync(page, api);
 
             watch.PageErrors.ShouldBeEmpty("uncaught script errors");
             watch.ConsoleErrors.ShouldBeEmpty("console errors (a Content-Security-Policy violation is one)");
             watch.FailedRequests.ShouldBeEmpty("failed requests");
+            watch.AllowedFailures.ShouldBeEmpty("nothing here is refused on purpose");
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_at_sign_in_and_a_key_refused_later_returns_to_the_sign_in_form()
+    {
+        var page = await host.Browser.NewPageAsync();
+        var watch = PageWatch.On(page)
+            .Allow(401, TargetsUrl())      // the sign-in's check of a wrong key
+            .Allow(401, WindowApiUrl());   // the window's four requests with a key the service no longer accepts
+        var api = ApiRequests(page);
+        try
+        {
+            await page.GotoAsync($"/?from={From}&to={To}");
+            await NothingIsAskedOrShownBeforeSignInAsync(page, api);
+
+            // Nothing typed, or too little: said in the form, and nothing sent.
+            await page.Locator("#sign-in-submit").ClickAsync();
+            await SignInErrorAsync(page, "Enter your API key.");
+            await page.Locator("#api-key").FillAsync("not-a-whole-key");
+            await page.Locator("#api-key").PressAsync("Enter");
+            await SignInErrorAsync(page, "at least 24 characters");
+            api.ShouldBeEmpty("the form checks what it can without asking the service");
+
+            // A key the service does not know: one request (401), the error, and nothing kept or shown.
+            await page.Locator("#api-key").FillAsync(RandomKey());
+            await page.Locator("#sign-in-submit").ClickAsync();
+            await SignInErrorAsync(page, "was not accepted");
+            api.Select(r => new Uri(r.Url).AbsolutePath).ShouldBe(["/api/targets"]);
+            (await page.EvaluateAsync<string?>($"() => sessionStorage.getItem('{KeyItem}')")).ShouldBeNull("a wrong key is not kept");
+            (await page.Locator("#dashboard").IsVisibleAsync()).ShouldBeFalse();
+            (await page.Locator(".tile").CountAsync()).ShouldBe(0);
+            await ScreenshotAsync(page, "sign-in-refused.png");
+
+            // Signed in, then the key stops being accepted (here: the stored key replaced): the next answers are 401,
+            // and the page goes back to the sign-in form, says why, and keeps nothing.
+            await page.Locator("#api-key").FillAsync(host.AllRolesKey);
+            await page.Locator("#sign-in-submit").ClickAsync();
+            await WaitForWindowAsync(page, "Q1 2016-17");
+            await page.EvaluateAsync($"key => sessionStorage.setItem('{KeyItem}', key)", RandomKey());
+            await page.Locator("#period-buttons button[data-period='q2']").ClickAsync();
+            await page.Locator("#sign-in").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+            await SignInErrorAsync(page, "no longer accepted");
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            (await page.EvaluateAsync<string?>($"() => sessionStorage.getItem('{KeyItem}')")).ShouldBeNull();
+            await NoDataIsOnThePageAsync(page);
+
+            watch.AllowedFailures.ShouldContain(f => f.StartsWith("401 GET ", StringComparison.Ordinal) && f.Contains("/api/targets", StringComparison.Ordinal));
+            watch.AllowedFailures.ShouldContain(f => f.StartsWith("401 GET ", StringComparison.Ordinal) && f.Contains("/api/kpis/comparison?", StringComparison.Ordinal));
+            watch.PageErrors.ShouldBeEmpty("uncaught script errors");
+            watch.ConsoleErrors.ShouldBeEmpty("console errors other than the 401s");
+            watch.FailedRequests.ShouldBeEmpty("failed requests other than the 401s");
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_analyst_key_sees_the_figures_and_is_told_a_childs_journey_needs_the_auditor_role()
+    {
+        var page = await host.Browser.NewPageAsync();
+        var watch = PageWatch.On(page).Allow(403, JourneyUrl());
+        var api = ApiRequests(page);
+        try
+        {
+            await page.GotoAsync("/");
+            await SignInAsync(page, host.AnalystKey);
+            await WaitForWindowAsync(page, "Q1 2016-17");
+            foreach (var key in KeyTiles)
+            {
+                (await page.Locator($".tile[data-kpi='{key}']").CountAsync()).ShouldBe(1, $"the {key} tile");
+            }
+
+            await page.Locator("#child-id").FillAsync("NASEEM01");
+            await page.Locator("#child-id").PressAsync("Enter");
+            await WaitForStatesAsync(page, new() { ["journey"] = "forbidden" });
+            var status = page.Locator("#journey-status");
+            (await status.InnerTextAsync()).ShouldContain("needs the auditor role");
+            (await status.GetAttributeAsync("class") ?? "").ShouldContain("status--forbidden", Case.Sensitive, "a calm note, not an error");
+            (await status.GetAttributeAsync("role")).ShouldBe("status");
+            (await page.Locator("#journey-result").IsVisibleAsync()).ShouldBeFalse("no part of the journey is shown");
+            (await page.Locator(".tile").CountAsync()).ShouldBeGreaterThan(0, "the indicators still show");
+            await WaitForStatesAsync(page, WindowPanels.ToDictionary(p => p, _ => "ready"));
+            await page.Locator("#journey").ScrollIntoViewIfNeededAsync();
+            await ScreenshotAsync(page, "analyst-journey.png", fullPage: false);
+
+            await EveryApiRequestCarriedTheKeyAsync(api, host.AnalystKey);
+            await SigningOutForgetsTheKeyAndClearsThePageAsync(page, api);
+
+            watch.AllowedFailures.ShouldContain(f => f.StartsWith("403 GET ", StringComparison.Ordinal) && f.Contains("/api/children/NASEEM01/journey", StringComparison.Ordinal));
+            watch.PageErrors.ShouldBeEmpty("uncaught script errors");
+            watch.ConsoleErrors.ShouldBeEmpty("console errors other than the journey's 403");
+            watch.FailedRequests.ShouldBeEmpty("failed requests other than the journey's 403");
         }
         finally
         {
@@ -98,6 +218,7 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
             }));
 
             await page.GotoAsync($"/?from={From}&to={To}");
+            await SignInAsync(page, host.AllRolesKey);
             await WaitForStatesAsync(page, new() { ["overview"] = "ready", ["trends"] = "ready", ["pathway"] = "error", ["consent"] = "error" });
 
             (await page.Locator("#pathway-status").InnerTextAsync()).ShouldContain("The pathway could not be loaded.");
@@ -128,13 +249,213 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
         }
     }
 
+    /// <summary>Every request the page sends to <c>/api/</c>.</summary>
+    private static ConcurrentQueue<IRequest> ApiRequests(IPage page)
+    {
+        var requests = new ConcurrentQueue<IRequest>();
+        page.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).AbsolutePath.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                requests.Enqueue(request);
+            }
+        };
+        return requests;
+    }
+
+    private static string RandomKey() => Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+
+    private static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "TestResults", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
+    }
+
+    /// <summary>Signs in through the form, as a person would.</summary>
+    private static async Task SignInAsync(IPage page, string key)
+    {
+        await page.Locator("#sign-in").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        await page.GetByLabel("API key", new PageGetByLabelOptions { Exact = true }).FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.Locator("#dashboard").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+    }
+
+    /// <summary>The sign-in form's error says <paramref name="words"/>, is announced (role=alert), marks the field and has focus on it.</summary>
+    private static async Task SignInErrorAsync(IPage page, string words)
+    {
+        var error = page.Locator("#sign-in-error");
+        await page.WaitForFunctionAsync("words => document.getElementById('sign-in-error').textContent.includes(words)", words);
+        (await error.IsVisibleAsync()).ShouldBeTrue();
+        (await error.GetAttributeAsync("role")).ShouldBe("alert");
+        (await page.Locator("#api-key").GetAttributeAsync("aria-invalid")).ShouldBe("true");
+        (await page.Locator("#api-key").GetAttributeAsync("aria-describedby") ?? "").ShouldContain("sign-in-error");
+        (await page.EvaluateAsync<string>("() => document.activeElement.id")).ShouldBe("api-key", "focus returns to the key");
+    }
+
+    /// <summary>A freshly opened page shows the sign-in form and nothing else, and has asked the API for nothing.</summary>
+    private static async Task NothingIsAskedOrShownBeforeSignInAsync(IPage page, ConcurrentQueue<IRequest> api)
+    {
+        await page.Locator("#sign-in").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.WaitForTimeoutAsync(300);
+        api.ShouldBeEmpty("no API request before there is a key");
+        (await page.Locator("#dashboard").IsVisibleAsync()).ShouldBeFalse("no part of the dashboard before sign-in");
+        (await page.Locator("#masthead-nav").IsVisibleAsync()).ShouldBeFalse();
+        (await page.Locator("#sign-out").IsVisibleAsync()).ShouldBeFalse();
+        await NoDataIsOnThePageAsync(page);
+        (await page.TitleAsync()).ShouldStartWith("Sign in");
+    }
+
+    private static async Task NoDataIsOnThePageAsync(IPage page)
+    {
+        (await page.Locator("#dashboard").IsVisibleAsync()).ShouldBeFalse();
+        (await page.Locator(".tile").CountAsync()).ShouldBe(0, "no indicators");
+        (await page.Locator(".chart canvas").CountAsync()).ShouldBe(0, "no charts");
+        (await page.Locator("#trend-charts > *, #pathway-table > *, #consent-table > *, #journey-list > *").CountAsync()).ShouldBe(0, "no tables or journey");
+        (await page.Locator("#consent-sentence").TextContentAsync()).ShouldBeNullOrEmpty();
+        (await page.Locator("#authority-name").TextContentAsync()).ShouldBe("Safeguarding children partnership", "not the authority's name either");
+    }
+
+    /// <summary>A labelled password input (pasting allowed, no name so that it can never be submitted into a URL), a
+    /// show/hide toggle that says what it does, and a submit button.</summary>
+    private static async Task TheSignInFormIsAccessibleAsync(IPage page)
+    {
+        (await page.Locator("h1:visible").InnerTextAsync()).ShouldBe("Sign in to the dashboard");
+        var input = page.GetByLabel("API key", new PageGetByLabelOptions { Exact = true });
+        (await input.GetAttributeAsync("id")).ShouldBe("api-key");
+        (await input.GetAttributeAsync("type")).ShouldBe("password");
+        (await input.GetAttributeAsync("autocomplete")).ShouldBe("current-password", "a password manager may keep and fill it (WCAG 3.3.8)");
+        (await input.GetAttributeAsync("name")).ShouldBeNull("an input without a name is never sent in a form's URL");
+        (await input.GetAttributeAsync("aria-describedby") ?? "").ShouldContain("api-key-hint");
+
+        var show = page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Show API key", Exact = true });
+        await input.FillAsync("typed-but-not-sent-0123456789");
+        await show.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        (await input.GetAttributeAsync("type")).ShouldBe("text", "shown");
+        var hide = page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Hide API key", Exact = true });
+        (await hide.GetAttributeAsync("aria-controls")).ShouldBe("api-key");
+        (await page.Locator("#api-key-visibility").TextContentAsync()).ShouldBe("Your API key is shown.");
+        await hide.ClickAsync();
+        (await input.GetAttributeAsync("type")).ShouldBe("password", "hidden again");
+        (await page.Locator("#api-key-visibility").TextContentAsync()).ShouldBe("Your API key is hidden.");
+        (await show.CountAsync()).ShouldBe(1, "the button says Show again");
+        await input.FillAsync("");
+
+        (await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in", Exact = true }).GetAttributeAsync("type")).ShouldBe("submit");
+
+        // Keyboard: the key, the toggle and the button in that order, each with a visible focus indicator.
+        await input.FocusAsync();
+        var order = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            order.Add(await page.EvaluateAsync<string>("""
+                () => {
+                  const e = document.activeElement, s = getComputedStyle(e);
+                  return e.id + ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none' ? '' : ' (no focus indicator)');
+                }
+                """));
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        order.ShouldBe(["api-key", "api-key-toggle", "sign-in-submit"]);
+    }
+
+    /// <summary>The key is in this tab's sessionStorage, and nowhere else the page could leave it.</summary>
+    private async Task TheKeyIsKeptInSessionStorageOnlyAsync(IPage page, string key)
+    {
+        (await page.EvaluateAsync<string?>($"() => sessionStorage.getItem('{KeyItem}')")).ShouldBe(key);
+        (await page.EvaluateAsync<int>("() => localStorage.length")).ShouldBe(0, "nothing in localStorage");
+        (await page.EvaluateAsync<string>("() => document.cookie")).ShouldBeEmpty("no cookie");
+        (await host.Browser.CookiesAsync([host.BaseAddress.ToString()])).ShouldBeEmpty("no cookie, from the service either");
+        page.Url.ShouldNotContain(key, Case.Sensitive, "never in a URL");
+        (await page.Locator("#api-key").InputValueAsync()).ShouldBeEmpty("the form forgets what was typed");
+    }
+
+    /// <summary>Every request to the API carried the key as a bearer token.</summary>
+    private static async Task EveryApiRequestCarriedTheKeyAsync(ConcurrentQueue<IRequest> api, string key)
+    {
+        api.ShouldNotBeEmpty();
+        foreach (var request in api)
+        {
+            var headers = await request.AllHeadersAsync();
+            headers.GetValueOrDefault("authorization").ShouldBe($"Bearer {key}", $"{request.Method} {request.Url} carries the key");
+            request.Url.ShouldNotContain(key, Case.Sensitive);
+        }
+    }
+
+    /// <summary>Sign out: the key leaves sessionStorage, every panel is emptied, and the form says so; a reload stays signed out.</summary>
+    private static async Task SigningOutForgetsTheKeyAndClearsThePageAsync(IPage page, ConcurrentQueue<IRequest> api)
+    {
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign out", Exact = true }).ClickAsync();
+        await page.Locator("#sign-in").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        await page.WaitForFunctionAsync("() => document.getElementById('sign-in-notice').textContent.includes('You have signed out')");
+        (await page.EvaluateAsync<string?>($"() => sessionStorage.getItem('{KeyItem}')")).ShouldBeNull("signing out clears the key");
+        (await page.EvaluateAsync<int>("() => sessionStorage.length")).ShouldBe(0);
+        (await page.EvaluateAsync<string>("() => document.activeElement.id")).ShouldBe("sign-in-heading");
+        (await page.Locator("#sign-in-error").IsVisibleAsync()).ShouldBeFalse("signing out is not an error");
+        await NoDataIsOnThePageAsync(page);
+
+        var before = api.Count;
+        await page.ReloadAsync();
+        await page.Locator("#sign-in").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        api.Count.ShouldBe(before, "still signed out after a reload: nothing asked of the API");
+        await NoDataIsOnThePageAsync(page);
+    }
+
+    /// <summary>The CSV files download (fetched with the key, saved from a Blob) and the board report opens in a new tab
+    /// as a Blob, styled despite the inherited Content-Security-Policy, without the key in that tab's storage.</summary>
+    private static async Task DownloadsAndTheReportComeAsBlobsAsync(IPage page)
+    {
+        foreach (var (id, filename, firstLine) in new[]
+                 {
+                     ("#comparison-csv-link", $@"^kpis-{From}-to-{To}\.csv$", "kpi,title,value"),
+                     ("#series-csv-link", $@"^kpi-trends-\d{{4}}-\d{{2}}-\d{{2}}-to-{To}\.csv$", ""),
+                 })
+        {
+            var button = page.Locator(id);
+            (await button.GetAttributeAsync("type")).ShouldBe("button");
+            var download = await page.RunAndWaitForDownloadAsync(() => button.ClickAsync());
+            download.SuggestedFilename.ShouldMatch(filename);
+            download.Url.ShouldStartWith("blob:");
+            var text = (await File.ReadAllTextAsync(await download.PathAsync())).TrimStart('\uFEFF');
+            text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBeGreaterThan(2, $"{id}: a header and rows");
+            text.ShouldStartWith(firstLine);
+            await page.WaitForFunctionAsync("name => document.getElementById('download-status').textContent.includes(name)", download.SuggestedFilename);
+        }
+
+        var popup = await page.RunAndWaitForPopupAsync(() => page.Locator("#board-report-link").ClickAsync());
+        var popupWatch = PageWatch.On(popup);
+        try
+        {
+            await popup.WaitForURLAsync(BlobUrl());
+            await popup.WaitForFunctionAsync("() => document.adoptedStyleSheets.length === 1");
+            popup.Url.ShouldStartWith($"blob:{new Uri(page.Url).GetLeftPart(UriPartial.Authority)}/");
+            (await popup.Locator("h1").InnerTextAsync()).ShouldNotBeNullOrWhiteSpace();
+            (await popup.Locator("table").CountAsync()).ShouldBeGreaterThan(0);
+            (await popup.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('main')).maxWidth")).ShouldBe("960px", "the report's own style applies");
+            (await popup.EvaluateAsync<int>("() => sessionStorage.length")).ShouldBe(0, "the report's tab holds no copy of the key");
+            (await popup.EvaluateAsync<bool>("() => window.opener === null")).ShouldBeTrue();
+            popupWatch.ConsoleErrors.ShouldBeEmpty("the report's tab has no Content-Security-Policy violation");
+            popupWatch.PageErrors.ShouldBeEmpty();
+        }
+        finally
+        {
+            await popup.CloseAsync();
+        }
+
+        (await page.Locator("#download-status").TextContentAsync() ?? "").ShouldContain("board report is open in a new tab");
+    }
+
     /// <summary>From the top of a freshly loaded page, Tab reaches the skip link, the window picker and every button
     /// and link of the reporting window, each with a visible focus indicator.</summary>
     private async Task KeyboardReachesTheWindowPickerAndButtonsAsync(IPage page)
     {
         var wanted = new[]
         {
-            "a.skip-link", "a[href='#overview']", "a[href='#journey']", "#fy-select", "q1", "q2", "q3", "q4", "year", "#rolling-end", "#rolling-apply",
+            "a.skip-link", "a[href='#overview']", "a[href='#journey']", "#sign-out", "#fy-select", "q1", "q2", "q3", "q4", "year", "#rolling-end", "#rolling-apply",
             "#from-date", "#to-date", "#window-apply", "#board-report-link", "#comparison-csv-link", "#series-csv-link",
         };
         var reached = new List<string>();
@@ -165,6 +486,8 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
             reached.ShouldContain(stop, $"Tab reaches {stop}");
         }
 
+        reached.IndexOf("a[href='#journey']").ShouldBeLessThan(reached.IndexOf("#sign-out"));
+        reached.IndexOf("#sign-out").ShouldBeLessThan(reached.IndexOf("#fy-select"));
         reached.IndexOf("#fy-select").ShouldBeLessThan(reached.IndexOf("q1"));
         reached.IndexOf("#to-date").ShouldBeLessThan(reached.IndexOf("#window-apply"));
 
@@ -174,27 +497,10 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
         await WaitForWindowAsync(page, "Q1 2016-17");
     }
 
-    /// <summary>The printable board report and the CSV downloads that the page links to answer, with the right media types.</summary>
-    private async Task LinksAnswerAsync(IPage page)
-    {
-        using var http = new HttpClient { BaseAddress = host.BaseAddress };
-        foreach (var (id, mediaType) in new[]
-                 {
-                     ("#board-report-link", "text/html"), ("#comparison-csv-link", "text/csv"), ("#series-csv-link", "text/csv"),
-                 })
-        {
-            var href = await page.Locator(id).GetAttributeAsync("href") ?? "";
-            using var response = await http.GetAsync(new Uri(href, UriKind.Relative));
-            ((int)response.StatusCode).ShouldBe(200, $"{id} → {href}");
-            response.Content.Headers.ContentType?.MediaType.ShouldBe(mediaType, $"{id} → {href}");
-            (await response.Content.ReadAsStringAsync()).Length.ShouldBeGreaterThan(0);
-        }
-    }
-
     /// <summary>One tile per KPI of <c>GET /api/kpis/comparison</c>, with its value and its RAG status in words.</summary>
     private async Task TilesMatchTheComparisonAsync(IPage page)
     {
-        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var http = host.CreateClient();
         var comparison = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/kpis/comparison?from={From}&to={To}", UriKind.Relative));
         var kpis = comparison.GetProperty("kpis").EnumerateArray().ToList();
 
@@ -307,7 +613,7 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
     /// <summary>Naseem's journey, first as it stood on the day of his conference, then in full with the retracted contact.</summary>
     private async Task NaseemsJourneyIsListedAsync(IPage page)
     {
-        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var http = host.CreateClient();
         var journey = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/children/NASEEM01/journey", UriKind.Relative));
         var events = journey.GetProperty("events").EnumerateArray().ToList();
 
@@ -393,4 +699,16 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
 
     [GeneratedRegex(@"/api/hypothesis/consent\?")]
     private static partial Regex ConsentUrl();
+
+    [GeneratedRegex(@"^http://[^/]+/api/targets$")]
+    private static partial Regex TargetsUrl();
+
+    [GeneratedRegex(@"^http://[^/]+/api/(kpis/comparison|kpis/series|pathway|hypothesis/consent)\?")]
+    private static partial Regex WindowApiUrl();
+
+    [GeneratedRegex(@"^http://[^/]+/api/children/NASEEM01/journey$")]
+    private static partial Regex JourneyUrl();
+
+    [GeneratedRegex("^blob:")]
+    private static partial Regex BlobUrl();
 }

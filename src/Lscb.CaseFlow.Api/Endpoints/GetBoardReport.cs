@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using System.Text;
 using Lscb.CaseFlow.Api.Reports;
 using Lscb.CaseFlow.Reporting;
@@ -14,13 +17,18 @@ public static class GetBoardReport
             ? Windows.ValidateWithYearEarlier(from, to)
             : new ProblemDetails { Status = 400, Title = "Invalid format", Detail = "'format' must be html or markdown." };
 
+    [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/reports/board")]
-    public static async Task<IResult> Get(string from, string to, string? format, Comparisons comparisons, KpiQuery query, CancellationToken ct)
+    public static async Task<IResult> Get(
+        ClaimsPrincipal user, HttpResponse response, string from, string to, string? format, bool? publication, Comparisons comparisons, KpiQuery query, CancellationToken ct)
     {
         var window = Windows.Parse(from, to);
-        var comparison = await comparisons.ForAsync(window, TenantIds.Default, ct);
-        var counts = await query.CountAsync(ConsentHypothesis.Measures, window, TenantIds.Default, ct);
+        var comparison = await comparisons.ForAsync(window, user.TenantId(), ct, publication == true);
+        var counts = await query.CountAsync(ConsentHypothesis.Measures, window, user.TenantId(), ct);
         var report = new BoardReport(comparison, ConsentHypothesis.Evaluate(m => counts[m]));
+
+        // The printable report carries its own styles and no script.
+        response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
         return string.Equals(format, "markdown", StringComparison.OrdinalIgnoreCase)
             ? Results.Text(report.ToMarkdown(), "text/markdown; charset=utf-8", Encoding.UTF8)
             : Results.Text(report.ToHtml(), "text/html; charset=utf-8", Encoding.UTF8);

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -11,21 +14,24 @@ public static class GetComparison
 {
     public static ProblemDetails Validate(string? from, string? to) => Windows.ValidateWithYearEarlier(from, to);
 
+    [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis/comparison")]
-    public static async Task<IResult> Get(string from, string to, string? format, Comparisons comparisons, CancellationToken ct)
+    public static async Task<IResult> Get(
+        ClaimsPrincipal user, string from, string to, string? format, bool? publication, Comparisons comparisons, CancellationToken ct)
     {
-        var report = await comparisons.ForAsync(Windows.Parse(from, to), TenantIds.Default, ct);
+        var report = await comparisons.ForAsync(Windows.Parse(from, to), user.TenantId(), ct, publication == true);
         if (Csv.Wanted(format))
         {
             return Csv.File($"kpis-{from}-{to}.csv",
                 ["kpi", "title", "value", "numerator", "denominator", "previousYear", "england", "region", "authorityPublished",
                  "neighboursMedian", "neighboursMean", "benchmarkYear", "target", "limit", "rag", "sentence"],
-                report.Kpis.Select(k => new object?[]
+                report.Kpis.Select(k => (k, Now: Figures.Of(k.Kpi, k.Current, report.Publication), Then: Figures.Of(k.Kpi, k.PreviousYear, report.Publication)))
+                    .Select(x => (x.k, x.Now, x.Then)).Select(x => new object?[]
                 {
-                    k.Kpi.Key, k.Kpi.Title, k.Current.Value, k.Current.Numerator, k.Current.Denominator, k.PreviousYear.Value,
-                    k.Published?.England, k.Published?.Region, k.Published?.Authority, k.Published?.Neighbours?.Median,
-                    k.Published?.Neighbours?.Mean, k.Published?.Year, k.Target?.Value, k.Target?.Limit,
-                    k.Rag.Status.ToString().ToLowerInvariant(), k.Sentence,
+                    x.k.Kpi.Key, x.k.Kpi.Title, x.Now.Value, x.Now.Numerator, x.Now.Denominator, x.Then.Value,
+                    x.k.Published?.England, x.k.Published?.Region, x.k.Published?.Authority, x.k.Published?.Neighbours?.Median,
+                    x.k.Published?.Neighbours?.Mean, x.k.Published?.Year, x.k.Target?.Value, x.k.Target?.Limit,
+                    x.k.Rag.Status.ToString().ToLowerInvariant(), x.k.Sentence,
                 }));
         }
 
@@ -42,16 +48,24 @@ public static class GetComparison
         authority = report.Authority is { } a ? new { laCode = a.LaCode, name = a.Name, region = a.RegionName } : null,
         reportingYear = report.ReportingYear,
         benchmarkYear = report.BenchmarkYear,
-        kpis = report.Kpis.Select(k => new
+        publication = report.Publication,
+        kpis = report.Kpis.Select(k => Kpi(k, report.Publication)).ToList(),
+    };
+
+    private static object Kpi(ComparedKpi k, bool publication)
+    {
+        var now = Figures.Of(k.Kpi, k.Current, publication);
+        var then = Figures.Of(k.Kpi, k.PreviousYear, publication);
+        return new
         {
             key = k.Kpi.Key,
             title = k.Kpi.Title,
             kind = GetSeries.KindOf(k.Kpi),
             summary = k.Kpi.Summary,
-            value = k.Current.Value,
-            numerator = k.Current.Numerator,
-            denominator = k.Current.Denominator,
-            previousYear = new { value = k.PreviousYear.Value, numerator = k.PreviousYear.Numerator, denominator = k.PreviousYear.Denominator },
+            value = now.Value,
+            numerator = now.Numerator,
+            denominator = now.Denominator,
+            previousYear = new { value = then.Value, numerator = then.Numerator, denominator = then.Denominator },
             published = k.Published is { } p
                 ? new
                 {
@@ -67,6 +81,6 @@ public static class GetComparison
             target = k.Target is { } t ? new { target = t.Value, limit = t.Limit, direction = t.Direction.ToString().ToLowerInvariant() } : null,
             rag = new { status = k.Rag.Status.ToString().ToLowerInvariant(), reason = k.Rag.Reason },
             sentence = k.Sentence,
-        }).ToList(),
-    };
+        };
+    }
 }

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Lscb.CaseFlow.Reporting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -12,11 +15,12 @@ public static class GetConsentHypothesis
 {
     public static ProblemDetails Validate(string? from, string? to) => Windows.Validate(from, to);
 
+    [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/hypothesis/consent")]
-    public static async Task<IResult> Get(string from, string to, KpiQuery query, CancellationToken ct)
+    public static async Task<IResult> Get(ClaimsPrincipal user, string from, string to, KpiQuery query, CancellationToken ct)
     {
         var window = Windows.Parse(from, to);
-        var counts = await query.CountAsync(ConsentHypothesis.Measures, window, TenantIds.Default, ct);
+        var counts = await query.CountAsync(ConsentHypothesis.Measures, window, user.TenantId(), ct);
         var result = ConsentHypothesis.Evaluate(m => counts[m]);
         return Results.Ok(new
         {

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Npgsql;
 using Wolverine.Http;
 
@@ -11,8 +14,9 @@ public static class GetDataQuality
 {
     public const int MaxLimit = 1_000;
 
+    [Authorize(Roles = Roles.Auditor)]
     [WolverineGet("/api/data-quality")]
-    public static async Task<IResult> Get(string? childId, string? rule, int? limit, int? offset, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<IResult> Get(ClaimsPrincipal user, string? childId, string? rule, int? limit, int? offset, NpgsqlDataSource db, CancellationToken ct)
     {
         if (limit is < 1 or > MaxLimit || offset is < 0)
         {
@@ -28,7 +32,7 @@ public static class GetDataQuality
             order by occurred_on, child_id, source, event_id, rule
             limit @limit offset @offset
             """);
-        cmd.Parameters.AddWithValue("tenant", TenantIds.Default);
+        cmd.Parameters.AddWithValue("tenant", user.TenantId());
         cmd.Parameters.AddWithValue("child", (object?)childId ?? DBNull.Value);
         cmd.Parameters.AddWithValue("rule", (object?)rule ?? DBNull.Value);
         cmd.Parameters.AddWithValue("limit", limit ?? 100);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Npgsql;
 using Wolverine.Http;
 
@@ -6,6 +7,7 @@ namespace Lscb.CaseFlow.Api.Endpoints;
 /// <summary><c>GET /health</c>: 200 while the event store answers, 503 while it does not.</summary>
 public static class GetHealth
 {
+    [AllowAnonymous]
     [WolverineGet("/health")]
     public static async Task<IResult> Get(NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
     {

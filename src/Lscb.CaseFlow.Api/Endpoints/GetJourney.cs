@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using System.Text.Json;
 using Lscb.CaseFlow.Api.Ingestion;
 using Lscb.CaseFlow.Events;
@@ -9,18 +12,32 @@ namespace Lscb.CaseFlow.Api.Endpoints;
 
 /// <summary>
 /// <c>GET /api/children/{childId}/journey[?asOf=]</c>: one child's pathway for an auditor, every event
-/// including retracted ones, with the annotations that explain it.
+/// including retracted ones, with the annotations that explain it. Every read is recorded in the access log, with
+/// a reason when the caller gives one (<c>?reason=</c> or the <c>X-Access-Reason</c> header).
 /// </summary>
 public static class GetJourney
 {
+    [Authorize(Roles = Roles.Auditor)]
     [WolverineGet("/api/children/{childId}/journey")]
-    public static async Task<IResult> Get(string childId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Get(
+        ClaimsPrincipal user, HttpRequest request, string childId, string? asOf, string? reason, IDocumentStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
     {
         if (Problems.ParseDate("asOf", asOf, required: false, out var asOfDate) is { } problem)
         {
             return problem;
         }
 
+        // Every look is recorded, found or not, before anything is shown.
+        reason ??= request.Headers["X-Access-Reason"].FirstOrDefault();
+        if (reason?.Length > AccessLog.MaxReasonLength)
+        {
+            return Problems.BadRequest("Reason too long", $"A reason is at most {AccessLog.MaxReasonLength} characters.");
+        }
+
+        await accessLog.RecordAsync(user.TenantId(), user.Name(), childId, asOfDate, string.IsNullOrWhiteSpace(reason) ? null : reason, ct);
+
+        // Only the caller's authority: another authority's child is simply not found.
+        await using var session = store.QuerySession(user.TenantId());
         var stream = await session.Events.FetchStreamAsync(childId, token: ct);
         if (stream.Count == 0)
         {

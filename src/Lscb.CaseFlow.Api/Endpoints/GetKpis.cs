@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Lscb.CaseFlow.Kpis;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -9,27 +12,31 @@ public static class GetKpis
 {
     public static ProblemDetails Validate(string? from, string? to) => Windows.Validate(from, to);
 
+    [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis")]
-    public static async Task<IResult> Get(string from, string to, string? format, KpiQuery query, CancellationToken ct)
+    public static async Task<IResult> Get(
+        ClaimsPrincipal user, string from, string to, string? format, bool? publication, KpiQuery query, CancellationToken ct)
     {
-        var answer = await query.RunAsync(Windows.Parse(from, to), TenantIds.Default, ct);
+        var answer = await query.RunAsync(Windows.Parse(from, to), user.TenantId(), ct);
+        var published = publication == true;
         return Csv.Wanted(format)
             ? Csv.File($"kpis-{from}-{to}.csv", ["kpi", "value", "numerator", "denominator"],
-                KpiDefinitions.All.Select(k => new object?[] { k.Key, answer.Values[k.Key].Value, answer.Values[k.Key].Numerator, answer.Values[k.Key].Denominator }))
-            : Results.Ok(ToResponse(answer));
+                KpiDefinitions.All.Select(k => Figures.Of(k, answer.Values[k.Key], published))
+                    .Zip(KpiDefinitions.All, (f, k) => new[] { k.Key, f.Value, f.Numerator, f.Denominator }))
+            : Results.Ok(ToResponse(answer, published));
     }
 
-    /// <summary>The contract's shape: a count has <c>value</c>; a % or rate has <c>numerator</c>, <c>denominator</c> and <c>value</c>.</summary>
-    public static object ToResponse(KpiAnswer answer) => new
+    /// <summary>
+    /// The contract's shape. With <c>publication=true</c>, counts of 1 to 5 and the percentages and rates built on
+    /// them are shown as <c>c</c>, as the DfE publishes.
+    /// </summary>
+    public static object ToResponse(KpiAnswer answer, bool publication = false) => new
     {
         from = answer.Window.From,
         to = answer.Window.To,
         population = answer.Population,
         populationYear = answer.PopulationYear,
-        kpis = KpiDefinitions.All.ToDictionary(k => k.Key, k => Shape(k, answer.Values[k.Key])),
+        publication,
+        kpis = KpiDefinitions.All.ToDictionary(k => k.Key, k => Figures.Shape(k, answer.Values[k.Key], publication)),
     };
-
-    private static object Shape(Kpi kpi, KpiValue value) => kpi is Kpi.Count
-        ? new { value = value.Count }
-        : new { numerator = value.Numerator, denominator = value.Denominator, value = value.Value };
 }

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Lscb.CaseFlow.Reporting;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -9,11 +12,12 @@ public static class GetPathway
 {
     public static ProblemDetails Validate(string? from, string? to) => Windows.Validate(from, to);
 
+    [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/pathway")]
-    public static async Task<IResult> Get(string from, string to, string? format, KpiQuery query, CancellationToken ct)
+    public static async Task<IResult> Get(ClaimsPrincipal user, string from, string to, string? format, KpiQuery query, CancellationToken ct)
     {
         var window = Windows.Parse(from, to);
-        var counts = await query.CountAsync(PathwayFlow.Measures, window, TenantIds.Default, ct);
+        var counts = await query.CountAsync(PathwayFlow.Measures, window, user.TenantId(), ct);
         var values = PathwayFlow.Count(m => counts[m]);
         var nodes = PathwayFlow.Nodes.Select(n => new { id = n.Id, label = n.Label, value = values[n.Id] }).ToList();
         var links = PathwayFlow.Links.Select(l => new { source = l.Source, target = l.Target, value = values[l.Target] }).ToList();

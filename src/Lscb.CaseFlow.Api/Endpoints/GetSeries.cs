@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Lscb.CaseFlow.Kpis;
 using Lscb.CaseFlow.Reporting;
 using Microsoft.AspNetCore.Mvc;
@@ -34,9 +37,12 @@ public static class GetSeries
             : new ProblemDetails { Status = 400, Title = "Invalid series", Detail = string.Join(" ", problems) };
     }
 
+    [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis/series")]
-    public static async Task<IResult> Get(string from, string to, string? by, string? keys, string? format, KpiQuery query, CancellationToken ct)
+    public static async Task<IResult> Get(
+        ClaimsPrincipal user, string from, string to, string? by, string? keys, string? format, bool? publication, KpiQuery query, CancellationToken ct)
     {
+        var published = publication == true;
         TryKind(by, out var kind);
         var wanted = Keys(keys).ToHashSet();
         var kpis = KpiDefinitions.All.Where(k => wanted.Count == 0 || wanted.Contains(k.Key)).ToList();
@@ -45,7 +51,7 @@ public static class GetSeries
         var points = new List<(Period Period, KpiAnswer Answer)>();
         foreach (var period in Periods.Covering(range, kind))
         {
-            points.Add((period, await query.RunAsync(period.Window, TenantIds.Default, ct)));
+            points.Add((period, await query.RunAsync(period.Window, user.TenantId(), ct)));
         }
 
         var series = kpis.Select(k => new
@@ -53,21 +59,21 @@ public static class GetSeries
             key = k.Key,
             title = k.Title,
             kind = KindOf(k),
-            points = points.Select(p => new
+            points = points.Select(p => (p.Period, Figure: Figures.Of(k, p.Answer.Values[k.Key], published))).Select(p => new
             {
                 from = p.Period.Window.From,
                 to = p.Period.Window.To,
                 label = p.Period.Label,
-                value = p.Answer.Values[k.Key].Value,
-                numerator = p.Answer.Values[k.Key].Numerator,
-                denominator = p.Answer.Values[k.Key].Denominator,
+                value = p.Figure.Value,
+                numerator = p.Figure.Numerator,
+                denominator = p.Figure.Denominator,
             }).ToList(),
         }).ToList();
 
         return Csv.Wanted(format)
             ? Csv.File($"series-{from}-{to}.csv", ["kpi", "period", "from", "to", "value", "numerator", "denominator"],
                 series.SelectMany(s => s.points.Select(p => new object?[] { s.key, p.label, p.from, p.to, p.value, p.numerator, p.denominator })))
-            : Results.Ok(new { by = kind.ToString().ToLowerInvariant(), from = range.From, to = range.To, series });
+            : Results.Ok(new { by = kind.ToString().ToLowerInvariant(), from = range.From, to = range.To, publication = published, series });
     }
 
     public static string KindOf(Kpi kpi) => kpi switch { Kpi.Count => "count", Kpi.Percentage => "percentage", _ => "rate" };

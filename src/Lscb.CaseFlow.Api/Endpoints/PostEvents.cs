@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using System.Text.Json;
 using Lscb.CaseFlow.Api.Ingestion;
 using Wolverine.Http;
@@ -16,10 +19,11 @@ public static class PostEvents
     private static readonly string[] JsonMediaTypes =
         ["application/cloudevents-batch+json", "application/json", "application/cloudevents+json"];
 
+    [Authorize(Roles = Roles.Ingest)]
     [WolverinePost("/api/events")]
-    public static async Task<IResult> Post(HttpRequest request, IncomingEventValidator validator, EventIngestor ingestor, CancellationToken ct)
+    public static async Task<IResult> Post(ClaimsPrincipal user, HttpRequest request, IncomingEventValidator validator, EventIngestor ingestor, CancellationToken ct)
     {
-        if (request.ContentType is { } contentType && !JsonMediaTypes.Any(t => contentType.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
+        if (request.ContentType is { } contentType && !IsJsonMediaType(contentType))
         {
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
                 "Send a CloudEvents batch as application/cloudevents-batch+json or application/json.");
@@ -52,10 +56,18 @@ public static class PostEvents
                 new Dictionary<string, object?> { ["events"] = invalid });
         }
 
+        var foreign = incoming.Where(e => !user.MaySend(e.Source!)).ToList();
+        if (foreign.Count > 0)
+        {
+            return Problems.Problem(StatusCodes.Status403Forbidden, "Source not allowed",
+                $"This key may not send events from {string.Join(", ", foreign.Select(e => e.Source).Distinct().Select(s => $"'{s}'"))}; nothing was stored.",
+                new Dictionary<string, object?> { ["events"] = foreign.Select(e => new EventRef(e.Index, e.Id!, e.Source!)).ToList() });
+        }
+
         var valid = incoming.Select(e => new ValidEvent(e.Index, e.Source!, e.Id!, e.Subject!, e.Type!,
             ContentHash.Of(e.Type!, e.Subject!, e.Data!.Value), EventMapper.ToDomain(e))).ToList();
 
-        return await ingestor.StoreAsync(valid, TenantIds.Default, ct) switch
+        return await ingestor.StoreAsync(valid, user.TenantId(), ct) switch
         {
             IngestionOutcome.Stored stored => Results.Ok(new BatchAccepted(stored.Accepted, stored.Duplicates)),
             IngestionOutcome.Conflict conflict => Problems.Problem(StatusCodes.Status409Conflict, "Conflicting events",
@@ -90,6 +102,13 @@ public static class PostEvents
             return new(null, null, Problems.BadRequest("Not JSON", "The body is not valid JSON."));
         }
 
+        if (!JsonText.IsWellFormed(document.RootElement))
+        {
+            document.Dispose();
+            return new(null, null, Problems.BadRequest("Not JSON",
+                "The body is not valid JSON text: it holds bytes that are not UTF-8, or an unpaired surrogate (\\uD800–\\uDFFF)."));
+        }
+
         var root = document.RootElement;
         List<IncomingEvent>? events = root.ValueKind switch
         {
@@ -107,6 +126,11 @@ public static class PostEvents
 
         return new(document, events, null);
     }
+
+    /// <summary>One of the JSON media types exactly (parameters such as a charset aside), not merely a name starting like one.</summary>
+    private static bool IsJsonMediaType(string contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && JsonMediaTypes.Any(t => parsed.MediaType.Equals(t, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The body, or null when it is over the limit (read no further than that).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)

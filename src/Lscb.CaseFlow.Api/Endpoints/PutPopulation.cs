@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Wolverine.Http;
@@ -22,14 +25,15 @@ public static class PutPopulation
             }
             : WolverineContinue.NoProblems;
 
+    [Authorize(Roles = Roles.Admin)]
     [WolverinePut("/api/reference/population/{year}")]
-    public static async Task<IResult> Put(int year, PopulationEstimate body, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<IResult> Put(ClaimsPrincipal user, int year, PopulationEstimate body, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
             insert into {CaseFlowTables.Populations} (tenant_id, year, children) values (@tenant, @year, @children)
             on conflict (tenant_id, year) do update set children = excluded.children
             """);
-        cmd.Parameters.AddWithValue("tenant", TenantIds.Default);
+        cmd.Parameters.AddWithValue("tenant", user.TenantId());
         cmd.Parameters.AddWithValue("year", year);
         cmd.Parameters.AddWithValue("children", body.Children);
         await cmd.ExecuteNonQueryAsync(ct);

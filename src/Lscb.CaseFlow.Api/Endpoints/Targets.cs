@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Lscb.CaseFlow.Kpis;
 using Lscb.CaseFlow.Reporting;
 using Microsoft.AspNetCore.Mvc;
@@ -8,9 +11,10 @@ namespace Lscb.CaseFlow.Api.Endpoints;
 /// <summary><c>GET /api/targets</c>: the local targets, one per KPI that has one.</summary>
 public static class GetTargets
 {
+    [Authorize(Roles = Roles.Analyst + "," + Roles.Admin)]
     [WolverineGet("/api/targets")]
-    public static async Task<IReadOnlyList<TargetBody>> Get(TargetStore targets, CancellationToken ct) =>
-        (await targets.AllAsync(TenantIds.Default, ct))
+    public static async Task<IReadOnlyList<TargetBody>> Get(ClaimsPrincipal user, TargetStore targets, CancellationToken ct) =>
+        (await targets.AllAsync(user.TenantId(), ct))
             .Select(t => new TargetBody(t.Key, t.Value.Value, t.Value.Limit, t.Value.Direction.ToString().ToLowerInvariant()))
             .ToList();
 }
@@ -49,10 +53,11 @@ public static class PutTarget
             : new ProblemDetails { Status = 400, Title = "Invalid target", Detail = string.Join(" ", problems) };
     }
 
+    [Authorize(Roles = Roles.Admin)]
     [WolverinePut("/api/targets/{key}")]
-    public static async Task<IResult> Put(string key, TargetBody body, TargetStore targets, CancellationToken ct)
+    public static async Task<IResult> Put(ClaimsPrincipal user, string key, TargetBody body, TargetStore targets, CancellationToken ct)
     {
-        await targets.SetAsync(TenantIds.Default, key, body.ToTarget(), ct);
+        await targets.SetAsync(user.TenantId(), key, body.ToTarget(), ct);
         return Results.NoContent();
     }
 }
@@ -60,9 +65,10 @@ public static class PutTarget
 /// <summary><c>DELETE /api/targets/{key}</c>.</summary>
 public static class DeleteTarget
 {
+    [Authorize(Roles = Roles.Admin)]
     [WolverineDelete("/api/targets/{key}")]
-    public static async Task<IResult> Delete(string key, TargetStore targets, CancellationToken ct) =>
-        await targets.RemoveAsync(TenantIds.Default, key, ct) ? Results.NoContent() : Problems.NotFound($"No target is set for '{key}'.");
+    public static async Task<IResult> Delete(ClaimsPrincipal user, string key, TargetStore targets, CancellationToken ct) =>
+        await targets.RemoveAsync(user.TenantId(), key, ct) ? Results.NoContent() : Problems.NotFound($"No target is set for '{key}'.");
 }
 
 public sealed record TargetBody(string? Key, double? Target, double? Limit, string Direction)

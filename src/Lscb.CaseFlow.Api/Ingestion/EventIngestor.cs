@@ -92,7 +92,9 @@ public sealed class EventIngestor(IDocumentStore store, NpgsqlDataSource dataSou
         var fresh = batch.Where(e => claimed.Remove((e.Source, e.Id))).ToList();
         if (fresh.Count > 0)
         {
-            await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx, false));
+            var options = Marten.Services.SessionOptions.ForTransaction(tx, false);
+            options.TenantId = tenantId;
+            await using var session = store.LightweightSession(options);
             foreach (var child in fresh.GroupBy(e => e.Subject).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 session.Events.Append(child.Key, child.Select(e => (object)e.Event).ToArray());

@@ -69,9 +69,10 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
 
     private IRuleBuilderOptions<IncomingEvent, JsonElement?> RequiredText(string field, int maxLength) =>
         RuleFor(e => e.Member(field))
-            .Must(v => v is { ValueKind: JsonValueKind.String } s && s.GetString()!.Length is > 0 and var n && n <= maxLength)
+            .Must(v => v is { ValueKind: JsonValueKind.String } s && s.GetString()!.Length is > 0 and var n && n <= maxLength
+                && !HasControlCharacters(s.GetString()!, allowLineBreaks: false))
             .OverridePropertyName(field)
-            .WithMessage($"'{field}' is required: a string of 1–{maxLength} characters.");
+            .WithMessage($"'{field}' is required: a string of 1–{maxLength} characters, none of them a control character.");
 
     private static void ValidateData(EventType type, JsonElement data, DateOnly today, ValidationContext<IncomingEvent> ctx)
     {
@@ -127,13 +128,13 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
         switch (spec.Kind)
         {
             case FieldKind.Id:
-                CheckString(value, FieldSpec.MaxIdLength, field, "an id of 1–64 characters", ctx);
+                CheckString(value, FieldSpec.MaxIdLength, false, field, "an id of 1–64 characters, none of them a control character", ctx);
                 break;
             case FieldKind.EventId:
-                CheckString(value, FieldSpec.MaxEventIdLength, field, "an event id of 1–128 characters", ctx);
+                CheckString(value, FieldSpec.MaxEventIdLength, false, field, "an event id of 1–128 characters, none of them a control character", ctx);
                 break;
             case FieldKind.Text:
-                CheckString(value, FieldSpec.MaxTextLength, field, "text of 1–500 characters", ctx);
+                CheckString(value, FieldSpec.MaxTextLength, true, field, "text of 1–500 characters, without control characters but for tabs and line breaks", ctx);
                 break;
             case FieldKind.Code when value.ValueKind != JsonValueKind.String || !spec.Codes!.Contains(value.GetString()!):
                 ctx.AddFailure(field, $"'{field}' must be one of: {string.Join(", ", spec.Codes!)}.");
@@ -144,12 +145,31 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
         }
     }
 
-    private static void CheckString(JsonElement value, int maxLength, string field, string what, ValidationContext<IncomingEvent> ctx)
+    private static void CheckString(
+        JsonElement value, int maxLength, bool allowLineBreaks, string field, string what, ValidationContext<IncomingEvent> ctx)
     {
-        if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length is 0 || value.GetString()!.Length > maxLength)
+        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } text || text.Length > maxLength
+            || HasControlCharacters(text, allowLineBreaks))
         {
             ctx.AddFailure(field, $"'{field}' must be {what}.");
         }
+    }
+
+    /// <summary>
+    /// Control characters (U+0000–U+001F, U+007F–U+009F) have no place in an id or a source, and PostgreSQL cannot
+    /// store U+0000 at all; free text may hold tabs and line breaks.
+    /// </summary>
+    public static bool HasControlCharacters(string text, bool allowLineBreaks)
+    {
+        foreach (var ch in text)
+        {
+            if (char.IsControl(ch) && !(allowLineBreaks && ch is '\t' or '\n' or '\r'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void CheckCodes(FieldSpec spec, JsonElement value, string field, ValidationContext<IncomingEvent> ctx)
@@ -186,9 +206,10 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
     private static bool IsRfc3339(string text) =>
         Rfc3339Pattern().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    // \z, not $: in .NET '$' also matches before a final line break, which let "C1\n" through as a subject.
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex SubjectPattern();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})\z")]
     private static partial Regex Rfc3339Pattern();
 }

@@ -46,18 +46,18 @@ public sealed record BoardReport(ComparisonReport Comparison, ConsentHypothesis.
             foreach (var k in keys.Select(Compared))
             {
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {k.Kpi.Title} | {Figure(k.Kpi, k.Current)} | {Figure(k.Kpi, k.PreviousYear)} | {N(k.Published?.England)} | {N(k.Published?.Neighbours?.Mean)} | {TargetText(k)} | {Status(k.Rag)} |");
+                    $"| {k.Kpi.Title} | {Show(k.Kpi, k.Current)} | {Show(k.Kpi, k.PreviousYear)} | {N(k.Published?.England)} | {N(k.Published?.Neighbours?.Mean)} | {TargetText(k)} | {Status(k.Rag)} |");
             }
 
             md.AppendLine();
             foreach (var k in keys.Select(Compared).Where(k => k.Current.Value is not null))
             {
-                md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- **{k.Kpi.Title}: {Figure(k.Kpi, k.Current)}.** {k.Sentence} {(k.Target is null ? "" : k.Rag.Reason)}").TrimEnd());
+                md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- **{k.Kpi.Title}: {Show(k.Kpi, k.Current)}.** {k.Sentence} {(k.Target is null ? "" : k.Rag.Reason)}").TrimEnd());
             }
 
             if (heading == "Early help")
             {
-                md.AppendLine(CultureInfo.InvariantCulture, $"- **The consent hypothesis.** {Hypothesis.Sentence}");
+                md.AppendLine(CultureInfo.InvariantCulture, $"- **The consent hypothesis.** {HypothesisSentence}");
             }
 
             md.AppendLine();
@@ -92,7 +92,7 @@ public sealed record BoardReport(ComparisonReport Comparison, ConsentHypothesis.
             {
                 html.Append(CultureInfo.InvariantCulture, $"""
                     <article class="kpi">
-                    <h4>{E(k.Kpi.Title)}: {E(Figure(k.Kpi, k.Current))}</h4>
+                    <h4>{E(k.Kpi.Title)}: {E(Show(k.Kpi, k.Current))}</h4>
                     <p>{E(k.Sentence)}{(k.Target is null ? "" : $" <span class=\"rag rag-{k.Rag.Status.ToString().ToLowerInvariant()}\">{E(Status(k.Rag))}</span> {E(k.Rag.Reason)}")}</p>
                     {Chart(k)}
                     </article>
@@ -101,13 +101,13 @@ public sealed record BoardReport(ComparisonReport Comparison, ConsentHypothesis.
 
             if (heading == "Early help")
             {
-                html.Append(CultureInfo.InvariantCulture, $"<article class=\"kpi\"><h4>The consent hypothesis</h4><p>{E(Hypothesis.Sentence)}</p>{HypothesisChart()}</article>");
+                html.Append(CultureInfo.InvariantCulture, $"<article class=\"kpi\"><h4>The consent hypothesis</h4><p>{E(HypothesisSentence)}</p>{HypothesisChart()}</article>");
             }
 
             html.Append(CultureInfo.InvariantCulture, $"""
                 <table><caption>{E(heading)}: the figures</caption>
                 <thead><tr><th scope="col">Measure</th><th scope="col">This window</th><th scope="col">A year earlier</th><th scope="col">England</th><th scope="col">Neighbours</th><th scope="col">Target</th><th scope="col">Status</th></tr></thead><tbody>
-                {string.Concat(keys.Select(Compared).Select(k => $"<tr><th scope=\"row\">{E(k.Kpi.Title)}</th><td>{E(Figure(k.Kpi, k.Current))}</td><td>{E(Figure(k.Kpi, k.PreviousYear))}</td><td>{N(k.Published?.England)}</td><td>{N(k.Published?.Neighbours?.Mean)}</td><td>{E(TargetText(k))}</td><td>{E(Status(k.Rag))}</td></tr>"))}
+                {string.Concat(keys.Select(Compared).Select(k => $"<tr><th scope=\"row\">{E(k.Kpi.Title)}</th><td>{E(Show(k.Kpi, k.Current))}</td><td>{E(Show(k.Kpi, k.PreviousYear))}</td><td>{N(k.Published?.England)}</td><td>{N(k.Published?.Neighbours?.Mean)}</td><td>{E(TargetText(k))}</td><td>{E(Status(k.Rag))}</td></tr>"))}
                 </tbody></table></section>
                 """);
         }
@@ -132,7 +132,7 @@ public sealed record BoardReport(ComparisonReport Comparison, ConsentHypothesis.
         + "are for whole years ending 31 March; rates for shorter windows are not annualised.";
 
     /// <summary>Bars for this window, a year earlier, England and neighbours; a table of the same numbers for screen readers.</summary>
-    private static string Chart(ComparedKpi k)
+    private string Chart(ComparedKpi k)
     {
         var bars = new List<(string Label, double Value)>();
         void Add(string label, double? value)
@@ -143,8 +143,9 @@ public sealed record BoardReport(ComparisonReport Comparison, ConsentHypothesis.
             }
         }
 
-        Add("This window", k.Current.Value);
-        Add("A year earlier", k.PreviousYear.Value);
+        bool Hidden(KpiValue v) => Endpoints.Figures.IsSuppressed(k.Kpi, v, Comparison.Publication);
+        Add("This window", Hidden(k.Current) ? null : k.Current.Value);
+        Add("A year earlier", Hidden(k.PreviousYear) ? null : k.PreviousYear.Value);
         if (k.Kpi is not Kpi.RatePer10k || k.Published?.Annual == false)
         {
             Add("England", k.Published?.England);
@@ -155,7 +156,7 @@ public sealed record BoardReport(ComparisonReport Comparison, ConsentHypothesis.
         return bars.Count < 2 ? "" : Bars(k.Kpi.Title, bars);
     }
 
-    private string HypothesisChart() => Bars("Re-referral rate",
+    private string HypothesisChart() => HypothesisSentence == Comparisons.SuppressedText ? "" : Bars("Re-referral rate",
         [("After declined consent", Hypothesis.AfterConsentDeclined.Rate ?? 0), ("Otherwise", Hypothesis.Otherwise.Rate ?? 0)]);
 
     // Okabe–Ito: distinguishable with every common colour-vision deficiency.
@@ -180,6 +181,16 @@ public sealed record BoardReport(ComparisonReport Comparison, ConsentHypothesis.
 
         return svg.Append("</svg>").ToString();
     }
+
+    /// <summary>The figure as this report may show it: <c>c</c> where publication suppresses it.</summary>
+    private string Show(Kpi kpi, KpiValue value) =>
+        Endpoints.Figures.IsSuppressed(kpi, value, Comparison.Publication) ? Reporting.PublishedFigure.Suppressed : Figure(kpi, value);
+
+    private string HypothesisSentence =>
+        Comparison.Publication && new[] { Hypothesis.AfterConsentDeclined, Hypothesis.Otherwise }
+            .Any(g => Reporting.Suppression.IsSmall(g.Referrals) || Reporting.Suppression.IsSmall(g.ReReferrals))
+            ? Comparisons.SuppressedText
+            : Hypothesis.Sentence;
 
     public static string Figure(Kpi kpi, KpiValue value) => kpi switch
     {

@@ -18,6 +18,7 @@ public static class CaseFlowTables
     public const string Findings = Schema + ".data_quality_findings";
     public const string Populations = Schema + ".populations";
     public const string Targets = Schema + ".targets";
+    public const string JourneyReads = Schema + ".journey_reads";
 
     private static PostgresqlObjectName Name(string table) => new(Schema, table, SchemaUtils.IdentifierUsage.General);
 
@@ -101,5 +102,17 @@ public static class CaseFlowTables
         targets.AddColumn("limit_value", "double precision");
         targets.AddColumn<string>("direction").NotNull();
         yield return targets;
+
+        // Every read of a child's journey (AccessLog): append-only.
+        var reads = new Table(Name("journey_reads"));
+        reads.AddColumn<long>("id").BigAutoIncrement().NotNull().AsPrimaryKey();
+        reads.AddColumn("read_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");
+        reads.AddColumn<string>("tenant_id").NotNull();
+        reads.AddColumn<string>("key_name").NotNull();
+        reads.AddColumn<string>("child_id").NotNull();
+        reads.AddColumn("as_of", "date");
+        reads.AddColumn<string>("reason");
+        reads.Indexes.Add(new IndexDefinition("ix_journey_reads_child") { Columns = ["tenant_id", "child_id"] });
+        yield return reads;
     }
 }

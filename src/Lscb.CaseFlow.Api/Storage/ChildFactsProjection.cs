@@ -75,8 +75,9 @@ public sealed class ChildFactsProjection : IProjection
         }
 
         // Inline, the new events are not in the table yet; during a rebuild they are. Either way, merge by id.
+        var tenant = operations.TenantId;
         var stored = await operations.Events.QueryAllRawEvents()
-            .Where(e => e.StreamKey!.IsOneOf(children))
+            .Where(e => e.TenantId == tenant && e.StreamKey!.IsOneOf(children))
             .ToListAsync(cancellation);
         var histories = stored.Concat(events)
             .DistinctBy(e => e.Id)
@@ -93,7 +94,6 @@ public sealed class ChildFactsProjection : IProjection
             findings.AddRange(DataQuality.Of(history).Select(f => (child, f, occurredOn[(f.Source, f.EventId)])));
         }
 
-        var tenant = operations.TenantId;
         await QueueCountChangesAsync(operations, tenant, children, facts, cancellation);
         operations.QueueSqlCommand($"delete from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?)", tenant, children);
         operations.QueueSqlCommand($"delete from {CaseFlowTables.Findings} where tenant_id = ? and child_id = any(?)", tenant, children);

@@ -11,11 +11,14 @@ public sealed record ComparedKpi(
 /// <summary>Every KPI of a window, compared with the same window a year earlier, the DfE's figures and local targets.</summary>
 public sealed record ComparisonReport(
     KpiAnswer Current, Window PreviousWindow, AuthorityInfo? Authority, int ReportingYear, int? BenchmarkYear,
-    IReadOnlyList<ComparedKpi> Kpis);
+    IReadOnlyList<ComparedKpi> Kpis, bool Publication = false);
 
 public sealed class Comparisons(KpiQuery query, TargetStore targets, DfeBenchmarks dfe, IConfiguration configuration)
 {
-    public async Task<ComparisonReport> ForAsync(Window window, string tenantId, CancellationToken ct)
+    public const string SuppressedText = "Suppressed for publication: a figure here counts fewer than 6 children.";
+
+    /// <summary>With <paramref name="publication"/>, sentences and reasons never reveal a suppressed figure.</summary>
+    public async Task<ComparisonReport> ForAsync(Window window, string tenantId, CancellationToken ct, bool publication = false)
     {
         var previousWindow = new Window(window.From.AddYears(-1), window.To.AddYears(-1));
         var current = await query.RunAsync(window, tenantId, ct);
@@ -34,10 +37,15 @@ public sealed class Comparisons(KpiQuery query, TargetStore targets, DfeBenchmar
             var sentence = Sentences.Compare(new ComparisonFigures(
                 value.Value, previous.Values[kpi.Key].Value, published?.England, published?.Neighbours?.Mean,
                 Annual: kpi is Kpi.RatePer10k && published?.Annual == true, windowIsAYear, IsCount: kpi is Kpi.Count));
+            if (Endpoints.Figures.IsSuppressed(kpi, value, publication) || Endpoints.Figures.IsSuppressed(kpi, previous.Values[kpi.Key], publication))
+            {
+                (sentence, rag) = (SuppressedText, rag with { Reason = SuppressedText });
+            }
+
             return new ComparedKpi(kpi, value, previous.Values[kpi.Key], published, target, rag, sentence);
         }).ToList();
 
         return new ComparisonReport(current, previousWindow, laCode is null ? null : dfe.Authority(laCode), reportingYear,
-            kpis.Select(k => k.Published?.Year).Max(), kpis);
+            kpis.Select(k => k.Published?.Year).Max(), kpis, publication);
     }
 }

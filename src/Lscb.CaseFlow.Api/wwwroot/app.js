@@ -150,21 +150,59 @@ function describeWindow({ from, to }) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The API
+// The API key: kept in this tab's sessionStorage only (never localStorage, a cookie or a URL) and sent as
+// "Authorization: Bearer" on every call. A 401 anywhere ends the session and returns to the sign-in form.
 
-class ApiError extends Error {
-  constructor(status, message) { super(message); this.status = status; }
+const KEY_ITEM = 'caseflow.apiKey';
+let memoryKey = null; // only when the browser refuses sessionStorage: then the key lasts until the page is left
+
+function readKey() {
+  try { return sessionStorage.getItem(KEY_ITEM) ?? memoryKey; } catch { return memoryKey; }
+}
+function storeKey(key) {
+  try { sessionStorage.setItem(KEY_ITEM, key); memoryKey = null; } catch { memoryKey = key; }
+}
+function forgetKey() {
+  memoryKey = null;
+  try { sessionStorage.removeItem(KEY_ITEM); } catch { /* nothing was stored */ }
 }
 
-/** GET a JSON answer; a non-2xx answer becomes an ApiError with the problem details' words. */
-async function getJson(path, params = {}) {
+/** The role each endpoint needs (src/Lscb.CaseFlow.Api/Endpoints), to say which one a 403 was missing. */
+const ROLE_NEEDED = [[/^api\/children\//, 'auditor'], [/^api\/data-quality/, 'auditor'], [/^api\//, 'analyst']];
+const roleFor = path => (ROLE_NEEDED.find(([re]) => re.test(path)) ?? [null, 'analyst'])[1];
+
+class ApiError extends Error {
+  constructor(status, message, role = null) { super(message); this.status = status; this.role = role; }
+}
+
+function withQuery(path, params = {}) {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v != null && v !== ''));
-  const url = query.size ? `${path}?${query}` : path;
+  return query.size ? `${path}?${query}` : path;
+}
+
+/** A request with the key. A 401 signs out (once, whichever panel saw it first); any other non-2xx answer becomes
+ *  an ApiError with the problem details' words, a 403 with the role that was missing. */
+async function apiFetch(path, params = {}, accept = 'application/json') {
+  const key = readKey();
+  if (!key) {
+    endSession('expired');
+    throw new ApiError(401, 'You are signed out.');
+  }
   let response;
   try {
-    response = await fetch(url, { headers: { Accept: 'application/json' } });
+    response = await fetch(withQuery(path, params), {
+      headers: { Accept: accept, Authorization: `Bearer ${key}` }, cache: 'no-store', credentials: 'omit',
+    });
   } catch {
     throw new ApiError(0, 'The service could not be reached. Check your connection and try again.');
+  }
+  if (response.status === 401) {
+    if (readKey() === key) endSession('rejected');
+    throw new ApiError(401, 'The service did not accept your API key (401).');
+  }
+  if (response.status === 403) {
+    const role = roleFor(path);
+    throw new ApiError(403, `Your API key does not have the ${role} role (403 Forbidden).`, role);
   }
   if (!response.ok) {
     let detail = '';
@@ -172,12 +210,17 @@ async function getJson(path, params = {}) {
       const problem = await response.json();
       detail = [problem.title, problem.detail].filter(Boolean).join(': ');
     } catch { /* not problem details */ }
-    const what = response.status === 401 ? 'You are not signed in to the service, or your sign-in has expired (401).'
-      : response.status === 403 ? 'Your account is not allowed to see this (403).'
-      : response.status === 404 && (!detail || /^not found$/i.test(detail)) ? 'This part of the service is not available (404 Not Found).'
+    const what = response.status === 404 && (!detail || /^not found$/i.test(detail)) ? 'This part of the service is not available (404 Not Found).'
+      : response.status === 429 ? 'The service is busy with this key\'s requests (429). Wait a few seconds and try again.'
       : `The service answered ${response.status}${detail ? ` — ${detail}` : ` ${response.statusText || ''}`}.`;
     throw new ApiError(response.status, what.replace(/\s+\./, '.'));
   }
+  return response;
+}
+
+/** GET a JSON answer. */
+async function getJson(path, params = {}) {
+  const response = await apiFetch(path, params);
   try {
     return await response.json();
   } catch {
@@ -185,23 +228,51 @@ async function getJson(path, params = {}) {
   }
 }
 
-function withQuery(path, params) {
-  return `${path}?${new URLSearchParams(Object.entries(params).filter(([, v]) => v != null && v !== ''))}`;
+/** Whether the service knows a key, before anything is shown. A 403 is a known key without the analyst role
+ *  (the panels then say which role they need); a 429 or a 5xx says nothing about the key. */
+async function checkKey(key) {
+  let response;
+  try {
+    response = await fetch('api/targets', {
+      headers: { Accept: 'application/json', Authorization: `Bearer ${key}` }, cache: 'no-store', credentials: 'omit',
+    });
+  } catch {
+    return 'unreachable';
+  }
+  if (response.ok || response.status === 403) return 'accepted';
+  if (response.status === 401) return 'rejected';
+  return response.status === 429 ? 'busy' : `failed:${response.status}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Panel state: loading / ready / error, announced through each panel's polite live region.
 
 function setStatus(panelId, statusId, state, message = '') {
-  const panel = $(panelId), status = $(statusId);
-  panel.dataset.state = state;
-  panel.setAttribute('aria-busy', state === 'loading' ? 'true' : 'false');
+  const panel = panelId ? $(panelId) : null, status = $(statusId);
+  if (panel) {
+    panel.dataset.state = state;
+    panel.setAttribute('aria-busy', state === 'loading' ? 'true' : 'false');
+  }
   status.className = `status status--${state}`;
   status.replaceChildren();
-  if (state === 'error') {
+  if (state === 'error' || state === 'forbidden') {
     status.append(el('strong', { text: message.title }), ' ', message.detail);
   } else if (message) {
     status.textContent = message;
+  }
+}
+
+/** A failed request in a panel: a calm note naming the role a 403 lacked, else the error. After a 401 the session has
+ *  already ended and the panel is cleared, so nothing is shown. */
+function showFailure(panelId, statusId, error, { title, needs }) {
+  if (error.status === 401) return;
+  if (error.status === 403) {
+    setStatus(panelId, statusId, 'forbidden', {
+      title: `${needs} the ${error.role} role.`,
+      detail: `Your API key does not have it, so this is not shown. Ask your administrator if your work needs the ${error.role} role.`,
+    });
+  } else {
+    setStatus(panelId, statusId, 'error', { title, detail: error.message });
   }
 }
 
@@ -276,6 +347,7 @@ const state = {
   titles: new Map([...KNOWN].map(([k, v]) => [k, v.title])),
   kinds: new Map([...KNOWN].map(([k, v]) => [k, v.kind])),
   selected: new Set(DEFAULT_TRENDS),
+  session: 0, // answers for a session that has ended are dropped
 };
 
 function initWindowPicker() {
@@ -359,9 +431,10 @@ function applyWindow(win) {
     name.includes(fmtLong(win.from)) ? '' : `: ${fmtLong(win.from)} to ${fmtLong(win.to)}`, '.');
   document.title = `${name} · CaseFlow child protection dashboard`;
 
-  $('board-report-link').href = withQuery('api/reports/board', win);
-  $('comparison-csv-link').href = withQuery('api/kpis/comparison', { ...win, format: 'csv' });
-  $('comparison-csv-link').setAttribute('download', `kpis-${win.from}-to-${win.to}.csv`);
+  $('board-report-link').dataset.href = withQuery('api/reports/board', win);
+  $('board-report-link').dataset.filename = `board-report-${win.from}-to-${win.to}.html`;
+  $('comparison-csv-link').dataset.href = withQuery('api/kpis/comparison', { ...win, format: 'csv' });
+  $('comparison-csv-link').dataset.filename = `kpis-${win.from}-to-${win.to}.csv`;
 
   const generation = ++state.generation;
   loadComparison(win, generation);
@@ -394,7 +467,7 @@ async function loadComparison(win, generation) {
     state.comparison = null;
     $('kpi-groups').replaceChildren();
     $('overview-meta').textContent = '';
-    setStatus('overview', 'kpi-status', 'error', { title: 'The indicators could not be loaded.', detail: error.message });
+    showFailure('overview', 'kpi-status', error, { title: 'The indicators could not be loaded.', needs: 'The indicators need' });
   } finally {
     $('kpi-groups').removeAttribute('aria-busy');
   }
@@ -583,8 +656,8 @@ async function loadTrends(generation) {
   const keys = [...state.selected];
   const range = trendRange(by);
   const params = { keys: keys.join(','), ...range, by };
-  $('series-csv-link').href = withQuery('api/kpis/series', { ...params, format: 'csv' });
-  $('series-csv-link').setAttribute('download', `kpi-trends-${range.from}-to-${range.to}.csv`);
+  $('series-csv-link').dataset.href = withQuery('api/kpis/series', { ...params, format: 'csv' });
+  $('series-csv-link').dataset.filename = `kpi-trends-${range.from}-to-${range.to}.csv`;
   $('trends-meta').textContent = `${fmtShort(range.from)} to ${fmtShort(range.to)}, by ${by === 'year' ? 'financial year' : by}. The latest period is the one ending with the window.`;
   if (keys.length === 0) {
     setStatus('trends', 'trends-status', 'empty', 'Choose at least one measure to chart.');
@@ -603,7 +676,7 @@ async function loadTrends(generation) {
     state.series = null;
     for (const c of $('trend-charts').querySelectorAll('.chart')) disposeChart(c);
     $('trend-charts').replaceChildren();
-    setStatus('trends', 'trends-status', 'error', { title: 'The trends could not be loaded.', detail: error.message });
+    showFailure('trends', 'trends-status', error, { title: 'The trends could not be loaded.', needs: 'The trends need' });
   }
 }
 loadTrends.token = 0;
@@ -742,7 +815,7 @@ async function loadPathway(win, generation) {
     $('pathway-chart').hidden = true;
     $('pathway-table').replaceChildren();
     $('pathway-note').textContent = '';
-    setStatus('pathway', 'pathway-status', 'error', { title: 'The pathway could not be loaded.', detail: error.message });
+    showFailure('pathway', 'pathway-status', error, { title: 'The pathway could not be loaded.', needs: 'The pathway needs' });
   }
 }
 
@@ -831,7 +904,7 @@ async function loadConsent(win, generation) {
     disposeChart($('consent-chart'));
     $('consent-chart').hidden = true;
     $('consent-table').replaceChildren();
-    setStatus('consent', 'consent-status', 'error', { title: 'The consent analysis could not be loaded.', detail: error.message });
+    showFailure('consent', 'consent-status', error, { title: 'The consent analysis could not be loaded.', needs: 'The consent analysis needs' });
   }
 }
 
@@ -954,8 +1027,11 @@ async function loadJourney(childId, asOf) {
     if (token !== loadJourney.token) return;
     $('journey-result').hidden = true;
     disposeChart($('journey-chart'));
-    const title = error.status === 404 ? `No events are held for ${childId}.` : `The journey of ${childId} could not be loaded.`;
-    setStatus('journey', 'journey-status', 'error', { title, detail: error.status === 404 ? 'Check the id; ids are case-sensitive.' : error.message });
+    if (error.status === 404) {
+      setStatus('journey', 'journey-status', 'error', { title: `No events are held for ${childId}.`, detail: 'Check the id; ids are case-sensitive.' });
+    } else {
+      showFailure('journey', 'journey-status', error, { title: `The journey of ${childId} could not be loaded.`, needs: 'A child’s journey needs' });
+    }
   }
 }
 loadJourney.token = 0;
@@ -1053,19 +1129,192 @@ function drawJourneyChart(events, childId, asOf) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Start
+// The board report and the CSV files. A new tab or a download cannot send the key in a header, so each is fetched
+// with the key and handed over as a Blob (object URL).
 
-function start() {
-  for (const id of ['overview', 'pathway', 'trends', 'consent', 'journey']) $(id).dataset.state = 'idle';
-  if (!echarts) {
-    for (const [panel, status] of [['pathway', 'pathway-status'], ['trends', 'trends-status'], ['consent', 'consent-status']]) {
-      setStatus(panel, status, 'error', { title: 'The chart library did not load.', detail: 'Tables of the numbers are still shown where available.' });
-    }
+const objectUrls = new Set();
+
+function initDownloads() {
+  for (const id of ['board-report-link', 'comparison-csv-link', 'series-csv-link']) {
+    $(id).addEventListener('click', event => fetchAndHandOver(event.currentTarget));
   }
-  initWindowPicker();
-  initTrends();
-  initJourney();
-  reducedMotion.addEventListener('change', () => { for (const chart of charts.values()) chart.setOption({ animation: !reducedMotion.matches }); });
+  window.addEventListener('pagehide', revokeObjectUrls);
+}
+
+function revokeObjectUrls() {
+  for (const url of objectUrls) URL.revokeObjectURL(url);
+  objectUrls.clear();
+}
+
+function objectUrl(blob) {
+  const url = URL.createObjectURL(blob);
+  objectUrls.add(url);
+  return url;
+}
+
+async function fetchAndHandOver(button) {
+  if (button.getAttribute('aria-busy') === 'true' || !button.dataset.href) return;
+  const report = button.id === 'board-report-link';
+  const what = report ? 'The board report' : `The file ${button.dataset.filename}`;
+  const { href, filename } = button.dataset;
+  const session = state.session;
+  // The tab is opened now, while this is still the click: a browser blocks a window opened after waiting.
+  const tab = report ? window.open('', '_blank') : null;
+  if (tab) {
+    forgetKeyIn(tab); // a tab opened from this one starts with a copy of its sessionStorage
+    try { tab.document.title = 'Preparing the board report…'; tab.document.body.textContent = 'Preparing the board report…'; } catch { /* not ours to write */ }
+  }
+  button.setAttribute('aria-busy', 'true');
+  setStatus(null, 'download-status', 'loading', report ? 'Preparing the board report…' : `Preparing ${filename}…`);
+  try {
+    const response = await apiFetch(href, {}, report ? 'text/html' : 'text/csv');
+    const blob = await response.blob();
+    if (session !== state.session) { tab?.close(); return; }
+    if (report && tab && !tab.closed) {
+      showReport(tab, await blob.text());
+      setStatus(null, 'download-status', 'ready', 'The board report is open in a new tab.');
+    } else {
+      save(blob, filename);
+      setStatus(null, 'download-status', 'ready', report
+        ? `Your browser did not open a new tab, so the board report was downloaded as ${filename}.` : `${filename} was downloaded.`);
+      if (report) $('download-status').className = 'status';
+    }
+  } catch (error) {
+    tab?.close();
+    if (session !== state.session) return;
+    showFailure(null, 'download-status', error, { title: `${what} could not be prepared.`, needs: `${what} needs` });
+  } finally {
+    button.removeAttribute('aria-busy');
+  }
+}
+
+function forgetKeyIn(tab) {
+  try { tab.sessionStorage.removeItem(KEY_ITEM); } catch { /* another origin by now: it holds nothing of ours */ }
+}
+
+function save(blob, filename) {
+  const url = objectUrl(blob);
+  const link = el('a', { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => { URL.revokeObjectURL(url); objectUrls.delete(url); }, 60_000);
+}
+
+/** The report as a Blob in the tab. Its page inherits this page's Content-Security-Policy, which refuses its inline
+ *  <style>: the style is taken out and given to the page through the CSSOM (a constructed stylesheet) instead. */
+function showReport(tab, html) {
+  const css = [];
+  const page = html.replace(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi, (_, text) => { css.push(text); return ''; });
+  const url = objectUrl(new Blob([page], { type: 'text/html;charset=utf-8' }));
+  tab.location.replace(url);
+  const started = Date.now();
+  const timer = setInterval(() => {
+    try {
+      if (tab.closed || Date.now() - started > 30_000) { clearInterval(timer); return; }
+      if (tab.location.href !== url || tab.document.readyState === 'loading') return;
+      clearInterval(timer);
+      const sheet = new tab.CSSStyleSheet();
+      sheet.replaceSync(css.join('\n'));
+      tab.document.adoptedStyleSheets = [sheet];
+      forgetKeyIn(tab);
+      tab.opener = null;
+    } catch {
+      // Between documents; look again.
+    }
+  }, 50);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Signing in and out
+
+function initSignIn() {
+  const input = $('api-key');
+  $('api-key-toggle').addEventListener('click', () => setKeyVisible(input.type === 'password'));
+  $('sign-in-form').addEventListener('submit', event => {
+    event.preventDefault();
+    signIn(input.value.trim());
+  });
+  input.addEventListener('input', () => { if (!$('sign-in-error').hidden) input.removeAttribute('aria-invalid'); });
+  $('sign-out').addEventListener('click', () => endSession('signed-out'));
+}
+
+function setKeyVisible(visible, { announce = true } = {}) {
+  $('api-key').type = visible ? 'text' : 'password';
+  $('api-key-toggle-text').textContent = visible ? 'Hide' : 'Show';
+  if (announce) $('api-key-visibility').textContent = visible ? 'Your API key is shown.' : 'Your API key is hidden.';
+}
+
+async function signIn(key) {
+  if (signIn.busy) return;
+  const problem = !key ? 'Enter your API key.'
+    : key.length < 24 ? 'An API key has at least 24 characters: check that you copied all of it.'
+      : !/^[\x21-\x7e]+$/.test(key) ? 'An API key has only letters, digits and punctuation, without spaces.' : null;
+  if (problem) { showSignInError(problem); return; }
+
+  signIn.busy = true;
+  clearSignInMessages();
+  $('sign-in-submit').setAttribute('aria-disabled', 'true');
+  $('sign-in-notice').textContent = 'Checking your API key…';
+  const outcome = await checkKey(key);
+  signIn.busy = false;
+  $('sign-in-submit').removeAttribute('aria-disabled');
+  $('sign-in-notice').textContent = '';
+  if (outcome === 'rejected') {
+    showSignInError('That API key was not accepted (401 Unauthorized). Check it and try again, or ask your administrator for a new one.');
+    return;
+  }
+  if (outcome !== 'accepted') {
+    showSignInError(outcome === 'unreachable' ? 'The service could not be reached. Check your connection and try again.'
+      : outcome === 'busy' ? 'There have been too many attempts from here (429). Wait ten seconds and try again.'
+        : `The service could not check your key just now (${outcome.slice('failed:'.length)}). Try again shortly.`);
+    return;
+  }
+  storeKey(key);
+  $('api-key').value = '';
+  setKeyVisible(false, { announce: false });
+  showDashboard({ focus: true });
+}
+signIn.busy = false;
+
+function showSignInError(message) {
+  const error = $('sign-in-error');
+  $('sign-in-notice').textContent = '';
+  error.textContent = message;
+  error.hidden = false;
+  $('api-key').setAttribute('aria-invalid', 'true');
+  $('api-key').focus();
+}
+
+function clearSignInMessages() {
+  $('sign-in-error').hidden = true;
+  $('sign-in-error').textContent = '';
+  $('sign-in-notice').textContent = '';
+  $('api-key').removeAttribute('aria-invalid');
+}
+
+function showSignIn({ error = null, notice = null, focus = true } = {}) {
+  $('dashboard').hidden = true;
+  $('masthead-nav').hidden = true;
+  $('session').hidden = true;
+  $('sign-in').hidden = false;
+  document.title = 'Sign in · CaseFlow child protection dashboard';
+  clearSignInMessages();
+  if (error) {
+    showSignInError(error);
+  } else {
+    if (focus) $('sign-in-heading').focus();
+    // Written once the form is showing, so that screen readers hear it.
+    if (notice) setTimeout(() => { $('sign-in-notice').textContent = notice; }, 100);
+  }
+}
+
+function showDashboard({ focus }) {
+  $('sign-in').hidden = true;
+  $('dashboard').hidden = false;
+  $('masthead-nav').hidden = false;
+  $('session').hidden = false;
+  clearSignInMessages();
 
   const params = new URLSearchParams(location.search);
   const from = params.get('from'), to = params.get('to');
@@ -1078,6 +1327,64 @@ function start() {
     $('child-id').value = child;
     loadJourney(child, null);
   }
+  if (focus) $('dashboard-heading').focus();
+}
+
+/** Signed out, or the key refused: forget the key, drop every answer still on its way, and clear every panel so that
+ *  nothing the key could see stays on the page. */
+function endSession(reason) {
+  forgetKey();
+  state.session++;
+  state.generation++;
+  loadJourney.token++;
+  loadTrends.token++;
+  clearDashboard();
+  showSignIn(reason === 'signed-out' ? { notice: 'You have signed out. Your API key has been removed from this tab.' }
+    : reason === 'expired' ? { error: 'You are no longer signed in. Sign in again.' }
+      : { error: 'Your API key is no longer accepted (401 Unauthorized). Sign in again.' });
+}
+
+function clearDashboard() {
+  for (const container of [...charts.keys()]) disposeChart(container);
+  revokeObjectUrls();
+  state.window = null;
+  state.comparison = null;
+  state.series = null;
+  for (const id of ['kpi-groups', 'trend-charts', 'pathway-table', 'consent-table', 'journey-list', 'journey-badges']) $(id).replaceChildren();
+  for (const id of ['overview-meta', 'trends-meta', 'pathway-note', 'consent-sentence', 'journey-title']) $(id).textContent = '';
+  for (const [panel, status] of [['overview', 'kpi-status'], ['pathway', 'pathway-status'], ['trends', 'trends-status'],
+    ['consent', 'consent-status'], ['journey', 'journey-status']]) setStatus(panel, status, 'idle', '');
+  setStatus(null, 'download-status', 'idle', '');
+  $('journey-result').hidden = true;
+  $('child-id').value = '';
+  $('as-of').value = '';
+  $('journey-error').hidden = true;
+  $('authority-name').textContent = 'Safeguarding children partnership';
+  $('window-summary').textContent = 'Choose a window to see its figures.';
+  for (const id of ['board-report-link', 'comparison-csv-link', 'series-csv-link']) delete $(id).dataset.href;
+  clearWindowError();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Start
+
+function start() {
+  for (const id of ['overview', 'pathway', 'trends', 'consent', 'journey']) $(id).dataset.state = 'idle';
+  if (!echarts) {
+    for (const [panel, status] of [['pathway', 'pathway-status'], ['trends', 'trends-status'], ['consent', 'consent-status']]) {
+      setStatus(panel, status, 'error', { title: 'The chart library did not load.', detail: 'Tables of the numbers are still shown where available.' });
+    }
+  }
+  initSignIn();
+  initWindowPicker();
+  initTrends();
+  initJourney();
+  initDownloads();
+  reducedMotion.addEventListener('change', () => { for (const chart of charts.values()) chart.setOption({ animation: !reducedMotion.matches }); });
+
+  // Nothing is asked of the API before there is a key.
+  if (readKey()) showDashboard({ focus: false });
+  else showSignIn({ focus: false });
 }
 
 start();

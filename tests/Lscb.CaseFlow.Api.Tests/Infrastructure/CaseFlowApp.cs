@@ -28,6 +28,26 @@ public sealed class CaseFlowApp : IAsyncLifetime
 
     public FakeTimeProvider Clock { get; } = new(Now);
 
+    /// <summary>The test identity provider's shared signing key (base64 of 32 bytes) and names.</summary>
+    public const string JwtSigningKey = "dGVzdC1pZGVudGl0eS1wcm92aWRlci1zaWduaW5nLWtleSE=";
+    public const string JwtIssuer = "https://idp.council.test";
+    public const string JwtAudience = "caseflow";
+
+    /// <summary>High enough that tests never meet it, unless a test sets it lower before starting the app.</summary>
+    public int RateLimitPerMinute { get; init; } = 1_000_000;
+
+    /// <summary>The keys the app is configured with: name → (key, roles, sources, tenant).</summary>
+    public static readonly IReadOnlyDictionary<string, (string Key, string[] Roles, string[] Sources, string? Tenant)> Keys =
+        new Dictionary<string, (string, string[], string[], string?)>
+        {
+            ["all"] = ("test-key-all-roles-0123456789", ["ingest", "analyst", "auditor", "admin"], ["*"], null),
+            ["ingest"] = ("test-key-ingest-only-0123456789", ["ingest"], [Ce.Mash], null),
+            ["analyst"] = ("test-key-analyst-only-0123456789", ["analyst"], [], null),
+            ["auditor"] = ("test-key-auditor-only-0123456789", ["auditor"], [], null),
+            ["admin"] = ("test-key-admin-only-0123456789", ["admin"], [], null),
+            ["other-authority"] = ("test-key-other-authority-0123456789", ["ingest", "analyst", "auditor", "admin"], ["*"], "E08000030"),
+        };
+
     public async Task InitializeAsync()
     {
         var server = await PostgresServer.SharedAsync();
@@ -36,9 +56,45 @@ public sealed class CaseFlowApp : IAsyncLifetime
         {
             builder.UseSetting("ConnectionStrings:CaseFlow", ConnectionString);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("CaseFlow:RateLimit:PermitsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("CaseFlow:RateLimit:AnonymousPermitsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("CaseFlow:Jwt:SigningKey", JwtSigningKey);
+            builder.UseSetting("CaseFlow:Jwt:Issuer", JwtIssuer);
+            builder.UseSetting("CaseFlow:Jwt:Audience", JwtAudience);
+            builder.UseSetting("CaseFlow:Jwt:TenantClaim", "la");
+            var index = 0;
+            foreach (var (name, key) in Keys)
+            {
+                var prefix = $"CaseFlow:ApiKeys:{index++}:";
+                builder.UseSetting(prefix + "Name", name);
+                builder.UseSetting(prefix + "Key", key.Key);
+                builder.UseSetting(prefix + "Tenant", key.Tenant ?? "");
+                for (var i = 0; i < key.Roles.Length; i++)
+                {
+                    builder.UseSetting($"{prefix}Roles:{i}", key.Roles[i]);
+                }
+
+                for (var i = 0; i < key.Sources.Length; i++)
+                {
+                    builder.UseSetting($"{prefix}Sources:{i}", key.Sources[i]);
+                }
+            }
+
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         });
-        Client = Host.Server.CreateClient();
+        Client = ClientFor("all");
+    }
+
+    /// <summary>A client sending the named key (<see cref="Keys"/>), or none for <c>null</c>.</summary>
+    public HttpClient ClientFor(string? keyName)
+    {
+        var client = Host.Server.CreateClient();
+        if (keyName is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Keys[keyName].Key);
+        }
+
+        return client;
     }
 
     public async Task DisposeAsync()

@@ -10,7 +10,8 @@ namespace Lscb.CaseFlow.Api.Tests.Infrastructure;
 /// <summary>
 /// One PostgreSQL server per test process. Tests isolate themselves by asking for a fresh database.
 /// Order of preference: CASEFLOW_TEST_POSTGRES, then Docker via Testcontainers, then a throwaway
-/// cluster started from local server binaries.
+/// cluster started from local server binaries. A test that takes the database away (an outage) starts a
+/// cluster of its own instead (<see cref="StartDedicatedAsync"/>), which it may stop and start.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -19,21 +20,35 @@ public sealed class PostgresServer : IAsyncDisposable
         "Run deploy/local/ensure-postgres.sh to install PostgreSQL, or set CASEFLOW_TEST_POSTGRES to a connection string.";
 
     private static readonly Lazy<Task<PostgresServer>> Shared =
-        new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+        new(StartSharedAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly NpgsqlConnectionStringBuilder _server;
     private readonly PostgreSqlContainer? _container;
     private readonly LocalCluster? _cluster;
 
-    private PostgresServer(NpgsqlConnectionStringBuilder server, PostgreSqlContainer? container, LocalCluster? cluster)
+    private readonly bool _dedicated;
+
+    private PostgresServer(NpgsqlConnectionStringBuilder server, PostgreSqlContainer? container, LocalCluster? cluster, bool dedicated = false)
     {
         _server = server;
         _container = container;
         _cluster = cluster;
+        _dedicated = dedicated;
         AdminConnectionString = ConnectionStringFor("postgres");
     }
 
     public static Task<PostgresServer> SharedAsync() => Shared.Value;
+
+    /// <summary>
+    /// A throwaway cluster of the caller's own, always from local server binaries (never the shared server, never
+    /// Docker or CASEFLOW_TEST_POSTGRES), that it may <see cref="StopAsync">stop</see> and
+    /// <see cref="StartAsync">start</see> again. Dispose it; it is removed when the test process ends in any case.
+    /// </summary>
+    public static async Task<PostgresServer> StartDedicatedAsync()
+    {
+        var cluster = await LocalCluster.StartAsync();
+        return new PostgresServer(LocalServer(cluster), null, cluster, dedicated: true);
+    }
 
     public string AdminConnectionString { get; }
 
@@ -50,6 +65,19 @@ public sealed class PostgresServer : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
         return ConnectionStringFor(name);
     }
+
+    /// <summary>
+    /// Stops a dedicated cluster as an operator would (<c>pg_ctl stop -m fast</c>): open sessions are ended, new
+    /// connections are refused, and the data stays on disk for <see cref="StartAsync"/>.
+    /// </summary>
+    public Task StopAsync() => Dedicated().StopServerAsync();
+
+    /// <summary>Starts a dedicated cluster again, on the same port and data; returns once it accepts connections.</summary>
+    public Task StartAsync() => Dedicated().StartServerAsync();
+
+    private LocalCluster Dedicated() => _dedicated && _cluster is not null
+        ? _cluster
+        : throw new InvalidOperationException("Only a dedicated cluster (StartDedicatedAsync) may be stopped and started.");
 
     public async ValueTask DisposeAsync()
     {
@@ -69,7 +97,7 @@ public sealed class PostgresServer : IAsyncDisposable
             MaxPoolSize = 50,
         }.ConnectionString;
 
-    private static async Task<PostgresServer> StartAsync()
+    private static async Task<PostgresServer> StartSharedAsync()
     {
         var configured = Environment.GetEnvironmentVariable(EnvConnectionString);
         if (!string.IsNullOrWhiteSpace(configured))
@@ -97,14 +125,15 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         var cluster = await LocalCluster.StartAsync();
-        var server = new NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1",
-            Port = cluster.Port,
-            Username = "postgres",
-        };
-        return new PostgresServer(server, null, cluster);
+        return new PostgresServer(LocalServer(cluster), null, cluster);
     }
+
+    private static NpgsqlConnectionStringBuilder LocalServer(LocalCluster cluster) => new()
+    {
+        Host = "127.0.0.1",
+        Port = cluster.Port,
+        Username = "postgres",
+    };
 
     // Testcontainers can take a while to give up; skip it outright when no engine could be listening.
     private static bool DockerLooksAvailable()
@@ -172,24 +201,31 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsync(["sh", "-c", WatchdogScript, "sh", processId, dir, .. cluster.Command("pg_ctl")], dir);
 
             await RunAsync([.. cluster.Command("initdb"), "-D", cluster.DataDir, "--auth=trust", "--no-sync", "-U", "postgres", "-E", "UTF8", "--locale=C"], dir);
+            await cluster.StartServerAsync();
+            return cluster;
+        }
 
+        public async Task StartServerAsync()
+        {
             // Durability is pointless for a throwaway cluster; turning it off makes CREATE DATABASE and writes fast.
             var options = string.Join(' ',
-                "-p", cluster.Port.ToString(CultureInfo.InvariantCulture), "-k", dir,
+                "-p", Port.ToString(CultureInfo.InvariantCulture), "-k", _dir,
                 "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
                 "-c max_connections=300 -c shared_buffers=256MB");
-            var log = Path.Combine(dir, "log");
+            var log = Path.Combine(_dir, "log");
             try
             {
-                await RunAsync([.. cluster.Command("pg_ctl"), "-D", cluster.DataDir, "-w", "-t", "60", "-l", log, "start", "-o", options], dir);
+                await RunAsync([.. Command("pg_ctl"), "-D", DataDir, "-w", "-t", "60", "-l", log, "start", "-o", options], _dir);
             }
             catch (InvalidOperationException e) when (File.Exists(log))
             {
                 throw new InvalidOperationException($"{e.Message}\nServer log:\n{await File.ReadAllTextAsync(log)}", e);
             }
-
-            return cluster;
         }
+
+        /// <summary>A fast shutdown: sessions are ended (their transactions rolled back), then the server exits.</summary>
+        public Task StopServerAsync() =>
+            RunAsync([.. Command("pg_ctl"), "-D", DataDir, "-m", "fast", "-w", "-t", "60", "stop"], _dir);
 
         public void Stop()
         {

@@ -1,17 +1,22 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Lscb.CaseFlow.BrowserTests.Infrastructure;
 
 /// <summary>
 /// The built API as a child process (<c>dotnet Lscb.CaseFlow.Api.dll --urls http://127.0.0.1:PORT</c>) against its own
-/// database, with <c>CaseFlow:SeedDemo=true</c> so that the demo data is loaded into the empty store. Its content root
-/// is the API project's folder, so <c>wwwroot/</c> is served exactly as <c>dotnet run</c> serves it.
+/// database, with <c>CaseFlow:SeedDemo=true</c> so that the demo data is loaded into the empty store, and the given API
+/// keys (<c>CaseFlow__ApiKeys__N__…</c>, in its environment only). Its content root is the API project's folder, so
+/// <c>wwwroot/</c> is served exactly as <c>dotnet run</c> serves it. <c>dotnet app.dll</c> runs the app in the
+/// <c>dotnet</c> process itself, so <see cref="KillAsync"/> kills the API, not a wrapper. The fault tests link this file
+/// too, and start the API without the demo data.
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
@@ -20,10 +25,13 @@ public sealed class ApiProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
 
-    private ApiProcess(Process process, Uri baseAddress)
+    private readonly string _readKey;
+
+    private ApiProcess(Process process, Uri baseAddress, string readKey)
     {
         _process = process;
         BaseAddress = baseAddress;
+        _readKey = readKey;
     }
 
     public Uri BaseAddress { get; }
@@ -31,7 +39,12 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>The last lines the API wrote, for failure messages.</summary>
     public string RecentLog => string.Join('\n', _log.TakeLast(60));
 
-    public static async Task<ApiProcess> StartAsync(string connectionString)
+    /// <param name="connectionString">The API's database.</param>
+    /// <param name="keys">Its API keys; the first must hold the analyst and auditor roles (to see that the demo data is loaded).</param>
+    /// <param name="seedDemo">Whether to load the demo data and wait for it; without, it is ready once <c>/health</c> answers 200.</param>
+    /// <param name="environment">More of its environment, winning over what is set here.</param>
+    public static async Task<ApiProcess> StartAsync(
+        string connectionString, IReadOnlyList<TestApiKey> keys, bool seedDemo = true, IReadOnlyDictionary<string, string>? environment = null)
     {
         var (projectDir, dll) = ApiBuild();
         var url = $"http://127.0.0.1:{FreePort()}";
@@ -48,13 +61,33 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         info.Environment["ConnectionStrings__CaseFlow"] = connectionString;
-        info.Environment["CaseFlow__SeedDemo"] = "true";
+        info.Environment["CaseFlow__SeedDemo"] = seedDemo ? "true" : "false";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Lscb"] = "Information";
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var prefix = $"CaseFlow__ApiKeys__{i}__";
+            info.Environment[prefix + "Name"] = keys[i].Name;
+            info.Environment[prefix + "Key"] = keys[i].Key;
+            for (var r = 0; r < keys[i].Roles.Length; r++)
+            {
+                info.Environment[$"{prefix}Roles__{r}"] = keys[i].Roles[r];
+            }
+
+            for (var s = 0; s < keys[i].Sources.Length; s++)
+            {
+                info.Environment[$"{prefix}Sources__{s}"] = keys[i].Sources[s];
+            }
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("'dotnet' did not start.");
-        var api = new ApiProcess(process, new Uri(url));
+        var api = new ApiProcess(process, new Uri(url), keys[0].Key);
 
         // Best effort when the test host ends without disposing the fixture: take the API down with it.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => api.KillQuietly();
@@ -65,7 +98,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
         try
         {
-            await api.WaitUntilSeededAsync();
+            await (seedDemo ? api.WaitUntilSeededAsync() : api.WaitUntilHealthyAsync());
             return api;
         }
         catch
@@ -73,6 +106,19 @@ public sealed class ApiProcess : IAsyncDisposable
             await api.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The API's own process (not a wrapper's).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// Kills the API outright: on Linux <see cref="Process.Kill()"/> sends SIGKILL, so no request finishes and no
+    /// shutdown code runs, as in a crash or an out-of-memory kill. Returns once the process is gone.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -97,10 +143,46 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Listening, and <c>/health</c> answers 200.</summary>
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < ReadyTimeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The API exited with code {_process.ExitCode} before it was ready.\n{RecentLog}");
+            }
+
+            try
+            {
+                using var health = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                if (health.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Still starting; ask again.
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
+        throw new TimeoutException($"The API was not healthy within {ReadyTimeout.TotalSeconds} s.\n{RecentLog}");
+    }
+
     /// <summary>Healthy, and the demo data fully loaded: Naseem's journey exists and the event count has stopped moving.</summary>
     private async Task WaitUntilSeededAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _readKey);
         var clock = Stopwatch.StartNew();
         long? previous = null;
         while (clock.Elapsed < ReadyTimeout)
@@ -176,4 +258,14 @@ public sealed class ApiProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>An API key the test gives the API: a fresh random one per run, never written anywhere but the API's environment.</summary>
+public sealed record TestApiKey(string Name, string Key, string[] Roles, string[] Sources)
+{
+    public static TestApiKey Generate(string name, string[] roles, string[] sources) =>
+        new(name, Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)).Replace('+', '-').Replace('/', '_'), roles, sources);
+
+    /// <summary>Never the key itself, should a record end up in a test's output.</summary>
+    public override string ToString() => $"{Name} ({string.Join(", ", Roles)})";
 }

@@ -1,0 +1,18 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Security;
+using Wolverine.Http;
+
+namespace Lscb.CaseFlow.Api.Endpoints;
+
+/// <summary><c>GET /api/me</c>: who the caller is to this service: name, roles and authority (any valid key).</summary>
+public static class GetMe
+{
+    [WolverineGet("/api/me")]
+    public static object Get(ClaimsPrincipal user) => new
+    {
+        name = user.Name(),
+        tenant = user.TenantId(),
+        roles = Roles.All.Where(user.IsInRole).ToList(),
+        sources = user.FindAll(Caller.SourceClaim).Select(c => c.Value).ToList(),
+    };
+}
