@@ -20,7 +20,7 @@ public sealed record ReferralEpisode(ReferralAccepted Referral, ReferralClosed? 
 /// The Department for Education's validation rules of the children-in-need census that apply to an event
 /// history, each named by its rule number (<c>dfe-8820</c>) and worded as the DfE words it. Pure functions of a
 /// child's history. Events carry no episode, so a step belongs to the child's latest referral dated on or before
-/// it (an ending, such as a plan's cease, to the episode of its start). The rules assume the census's complete
+/// it (an ending, such as a plan's cease, to the episode of its start, when its start has one). The rules assume the census's complete
 /// records: the projection applies them to imported history only (docs/imports.md), never to live feeds, which
 /// send no closures.
 /// </summary>
@@ -132,18 +132,23 @@ public static class CensusRules
             Add(p.Start, PlanNotOnConferenceDate, $"plan {p.PlanId} started on {p.StartedOn:yyyy-MM-dd}, and no initial conference of the child is dated that day");
         }
 
+        // An ending belongs to the episode of its start; when its start is before every referral (or unknown), to
+        // the episode of its own date.
+        DateOnly BelongsOn(CaseEvent ending, CaseEvent? start) =>
+            start is not null && EpisodeAt(episodes, start.OccurredOn) is not null ? start.OccurredOn : ending.OccurredOn;
+
         // 8565 and 8831: activity in an episode that was closed before it, or whose referral was taken no further.
         var steps = new List<(CaseEvent Step, DateOnly BelongsOn, string What, bool Nfa)>();
         steps.AddRange(history.All<AssessmentStarted>().Select(a => ((CaseEvent)a, a.OccurredOn, $"assessment {a.AssessmentId} started", true)));
         steps.AddRange(history.All<AssessmentCompleted>().Select(a =>
-            ((CaseEvent)a, assessmentStarts.GetValueOrDefault(a.AssessmentId)?.OccurredOn ?? a.OccurredOn, $"assessment {a.AssessmentId} was authorised", true)));
+            ((CaseEvent)a, BelongsOn(a, assessmentStarts.GetValueOrDefault(a.AssessmentId)), $"assessment {a.AssessmentId} was authorised", true)));
         steps.AddRange(history.All<S47EnquiryStarted>().Select(s => ((CaseEvent)s, s.OccurredOn, $"S47 enquiry {s.S47Id} started", true)));
         steps.AddRange(history.All<InitialConferenceHeld>().Select(c => ((CaseEvent)c, c.OccurredOn, $"conference {c.ConferenceId} was held", true)));
         steps.AddRange(history.All<PlanCeased>().Select(c =>
-            ((CaseEvent)c, plansById.GetValueOrDefault(c.PlanId)?.StartedOn ?? c.OccurredOn, $"plan {c.PlanId} ceased", false)));
+            ((CaseEvent)c, BelongsOn(c, plansById.GetValueOrDefault(c.PlanId)?.Start), $"plan {c.PlanId} ceased", false)));
         steps.AddRange(history.All<ChildInNeedPlanStarted>().Select(p => ((CaseEvent)p, p.OccurredOn, $"child-in-need plan {p.CinPlanId} started", false)));
         steps.AddRange(history.All<ChildInNeedPlanCeased>().Select(p =>
-            ((CaseEvent)p, cinPlanStarts.GetValueOrDefault(p.CinPlanId)?.OccurredOn ?? p.OccurredOn, $"child-in-need plan {p.CinPlanId} ceased", false)));
+            ((CaseEvent)p, BelongsOn(p, cinPlanStarts.GetValueOrDefault(p.CinPlanId)), $"child-in-need plan {p.CinPlanId} ceased", false)));
         foreach (var (step, belongsOn, what, nfa) in steps.OrderBy(s => s.Step.OccurredOn))
         {
             if (EpisodeAt(episodes, belongsOn) is not { } episode)

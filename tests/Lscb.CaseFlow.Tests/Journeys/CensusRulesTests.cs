@@ -92,6 +92,15 @@ public class CensusRulesTests
         Rules(history).ShouldBeEmpty();
     }
 
+    [Fact]
+    public void rule_8565_an_ending_whose_start_is_before_every_referral_belongs_to_the_episode_of_its_own_date()
+    {
+        var planCeased = A.PlanCeased("2023-03-14");
+        var history = A.History(A.Plan("2022-02-17"), A.Referral("2022-10-06", referralId: "R-1"), A.ReferralClosed("2023-02-27", "R-1"), planCeased);
+
+        CensusRules.Of(history).Single(f => f.Rule == CensusRules.ActivityAfterClosure).EventId.ShouldBe(planCeased.EventId);
+    }
+
     // 8608: If present, AssessmentAuthorisationDate must be on or after AssessmentActualStartDate.
     [Fact]
     public void rule_8608_an_assessment_authorised_before_it_started()
