@@ -53,7 +53,7 @@ public static partial class AnnexAReader
         var batch = new ImportBatch();
         var (sheets, date1904) = Load(workbook, batch);
         var keys = new RecordKeys();
-        var rows = new Rows(batch, subjectOf, date1904);
+        var rows = new Rows(batch, date1904);
 
         // Plans first: a conference whose outcome is not given had a plan when the child's plan started that day.
         var planStarts = new HashSet<(string, DateOnly)>();
@@ -310,7 +310,7 @@ public static partial class AnnexAReader
         public DateOnly? RequiredDate(Column column)
         {
             var date = OptionalDate(column);
-            if (date is null && Problems.Count == 0 || date is null && !Problems.Any(p => p.Contains($"'{column.Label}'", StringComparison.Ordinal)))
+            if (date is null && !Problems.Any(p => p.StartsWith($"'{column.Label}'", StringComparison.Ordinal)))
             {
                 Problems.Add($"'{column.Label}' is empty");
             }
@@ -365,11 +365,9 @@ public static partial class AnnexAReader
     }
 
     /// <summary>Reads cells of a list by heading.</summary>
-    private sealed class Rows(ImportBatch batch, Func<string, string> subjectOf, bool date1904)
+    private sealed class Rows(ImportBatch batch, bool date1904)
     {
         public ImportBatch Batch => batch;
-
-        public Func<string, string> SubjectOf => subjectOf;
 
         public string? Id(Sheet sheet, Dictionary<string, Cell> cells) => Text(sheet, cells, ChildId) is { } id
             ? (double.TryParse(id, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n == Math.Floor(n) && Math.Abs(n) < 1e15

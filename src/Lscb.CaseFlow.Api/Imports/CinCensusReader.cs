@@ -160,9 +160,12 @@ public static class CinCensusReader
             var element = sender switch { XElement x => x, XAttribute a => a.Parent, XNode n => n.Parent, _ => null } ?? document.Root!;
             var path = element.AncestorsAndSelf().Reverse().SkipWhile(a => a.Name.LocalName != "Child").Skip(1).Select(a => a.Name.LocalName).ToList();
             var inPersonal = path.Count > 0 && Personal.Contains(path[0]);
-            var record = RecordOf(element);
-            if (record is not null && (element.Name.LocalName == "LAchildID" || !inPersonal)
-                && element.AncestorsAndSelf().TakeWhile(a => a != record).All(a => Imported.Contains(a.Name.LocalName)))
+            var record = element.Name.LocalName == "LAchildID"
+                ? element.Ancestors("Child").FirstOrDefault()
+                : !inPersonal && RecordOf(element) is { } r && element.AncestorsAndSelf().TakeWhile(a => a != r).All(a => Imported.Contains(a.Name.LocalName))
+                    ? r
+                    : null;
+            if (record is not null)
             {
                 var message = e.Message.TrimEnd('.');
                 invalid[record] = invalid.TryGetValue(record, out var earlier) ? $"{earlier}; {message}" : message;
@@ -179,24 +182,9 @@ public static class CinCensusReader
         return invalid;
     }
 
-    /// <summary>The record an element belongs to: its module, else its episode, else (the child id) its child.</summary>
-    private static XElement? RecordOf(XElement element)
-    {
-        foreach (var a in element.AncestorsAndSelf())
-        {
-            if (Modules.Contains(a.Name.LocalName) || a.Name.LocalName == "CINdetails")
-            {
-                return a;
-            }
-
-            if (a.Name.LocalName == "LAchildID")
-            {
-                return a.Ancestors("Child").FirstOrDefault();
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The record an element belongs to: its module, else its episode.</summary>
+    private static XElement? RecordOf(XElement element) =>
+        element.AncestorsAndSelf().FirstOrDefault(a => Modules.Contains(a.Name.LocalName) || a.Name.LocalName == "CINdetails");
 
     private static void MapChild(XElement child, string subject, string childWhere, int year, Dictionary<XElement, string> invalid, RecordKeys keys, ImportBatch batch)
     {
