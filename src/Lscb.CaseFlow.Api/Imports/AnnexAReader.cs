@@ -19,7 +19,8 @@ namespace Lscb.CaseFlow.Api.Imports;
 /// </summary>
 public static partial class AnnexAReader
 {
-    private const long MaxCharactersInPart = 200_000_000;
+    /// <summary>A cap on each part's size once unzipped, so that a small upload cannot unpack into gigabytes.</summary>
+    private const long MaxCharactersInPart = 100_000_000;
 
     private sealed record Column(string Label, params string[] Headings);
 
@@ -506,7 +507,7 @@ public static partial class AnnexAReader
         Dictionary<string, string> headingOf = [];
         var rows = new List<(int, Dictionary<string, Cell>)>();
         var position = 0;
-        foreach (var row in part.Worksheet.GetFirstChild<SheetData>()?.Elements<Row>() ?? [])
+        foreach (var row in RowsOf(part))
         {
             position = row.RowIndex?.Value is { } index ? (int)index : position + 1;
             var cells = new Dictionary<string, Cell>(StringComparer.Ordinal);
@@ -539,6 +540,19 @@ public static partial class AnnexAReader
         }
 
         return new Sheet(list, name, headings ?? [], rows);
+    }
+
+    /// <summary>The sheet's rows one at a time, read as a stream rather than the whole sheet at once.</summary>
+    private static IEnumerable<Row> RowsOf(WorksheetPart part)
+    {
+        using var reader = OpenXmlReader.Create(part);
+        while (reader.Read())
+        {
+            if (reader.ElementType == typeof(Row) && reader.IsStartElement)
+            {
+                yield return (Row)reader.LoadCurrentElement()!;
+            }
+        }
     }
 
     private static Cell ValueOf(DocumentFormat.OpenXml.Spreadsheet.Cell cell, List<string> strings)
