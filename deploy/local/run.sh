@@ -67,6 +67,14 @@ fi
 chmod 600 "$keyfile"
 key="$(cat "$keyfile")"
 
+# A development pseudonymisation secret for imports (docs/imports.md), made the same way and kept beside the key.
+secretfile="$root/.local/dev-pseudonymisation-secret"
+if [[ ! -s "$secretfile" ]] || ! grep -Eqx '[A-Za-z0-9]{32,}' "$secretfile"; then
+  (umask 077 && head -c 64 /dev/urandom | base64 | tr -d '/+=\n' | cut -c1-48 > "$secretfile")
+fi
+chmod 600 "$secretfile"
+export CaseFlow__Pseudonymisation__Secrets__default="$(cat "$secretfile")"
+
 export ConnectionStrings__CaseFlow="Host=127.0.0.1;Port=$port;Username=postgres;Database=caseflow"
 export CaseFlow__SeedDemo=true
 export CaseFlow__ApiKeys__0__Name=local-developer
@@ -84,6 +92,8 @@ cat <<EOF
 
   Sign in to the dashboard with that key. It is kept in $keyfile; for example:
     curl -H "Authorization: Bearer \$(cat .local/dev-api-key)" $url/api/children/NASEEM01/journey
+  Import history (docs/imports.md):
+    dotnet run --project src/Lscb.CaseFlow.Import -- cin-census ../shared/data/samples/fake_CIN_data.xml --key-file .local/dev-api-key
 
 EOF
 exec dotnet run -c Release --project src/Lscb.CaseFlow.Api -- --urls "$url"

@@ -32,6 +32,8 @@ public static class CaseFlowHost
         services.AddSingleton<TargetStore>();
         services.AddSingleton<Comparisons>();
         services.AddSingleton<AccessLog>();
+        services.AddSingleton<Imports.Pseudonymiser>();
+        services.AddSingleton<Imports.HistoryImporter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<Endpoints.DatabaseUnavailableHandler>();
         services.AddExceptionHandler<Endpoints.UnstorableTextHandler>();

@@ -13,6 +13,8 @@ public sealed class TrustTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IA
     public static TheoryData<string, string, string[]> Endpoints => new()
     {
         { "POST", "/api/events", ["ingest"] },
+        { "POST", "/api/imports/cin-census", ["ingest"] },
+        { "POST", "/api/imports/annex-a", ["ingest"] },
         { "GET", "/api/kpis?from=2016-04-01&to=2016-06-30", ["analyst"] },
         { "GET", "/api/kpis/comparison?from=2016-04-01&to=2016-06-30", ["analyst"] },
         { "GET", "/api/kpis/series?from=2016-04-01&to=2016-06-30", ["analyst"] },

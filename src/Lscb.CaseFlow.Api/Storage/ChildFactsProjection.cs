@@ -91,7 +91,8 @@ public sealed class ChildFactsProjection : IProjection
         {
             facts.AddRange(ChildFacts.Of(child, history));
             var occurredOn = history.Live.ToDictionary(e => (e.Source, e.EventId), e => e.OccurredOn);
-            findings.AddRange(DataQuality.Of(history).Select(f => (child, f, occurredOn[(f.Source, f.EventId)])));
+            var imported = history.Only(e => e.Source == Imports.HistoryImporter.Source);
+            findings.AddRange(DataQuality.Of(history).Concat(CensusRules.Of(imported)).Select(f => (child, f, occurredOn[(f.Source, f.EventId)])));
         }
 
         await QueueCountChangesAsync(operations, tenant, children, facts, cancellation);

@@ -963,12 +963,19 @@ const SOURCES = {
   '4': 'housing', '5A': 'social care', '5B': 'the local authority', '5C': 'another local authority', '5D': 'early help', '6': 'the police',
   '7': 'a legal agency', '8': 'another source', '9': 'an anonymous source', '10': 'an unknown source',
 };
+const CLOSURES = {
+  RC1: 'adopted', RC2: 'died', RC3: 'child arrangements order', RC4: 'special guardianship order', RC5: 'transferred to another authority',
+  RC6: 'transferred to adult social care', RC7: 'services ceased', RC8: 'closed after assessment, no further action',
+  RC9: 'closed after assessment, referred to early help',
+};
 const CATEGORIES = { NEG: 'neglect', PHY: 'physical abuse', SAB: 'sexual abuse', EMO: 'emotional abuse', MUL: 'multiple categories' };
 
 function describeEvent(e) {
   const d = e.data ?? {};
   switch (e.type) {
     case 'contact': return ['Front door', `Contact${SOURCES[d.referralSource] ? ` from ${SOURCES[d.referralSource]}` : ''}`];
+    case 'referral-nfa': return ['Front door', 'Referral taken no further (no further action)'];
+    case 'referral-closed': return ['Front door', `Child-in-need episode closed${CLOSURES[d.reason] ? `: ${CLOSURES[d.reason]}` : ''}`];
     case 'mash-decision': return ['Front door', `MASH decision: ${DECISIONS[d.decision] ?? d.decision ?? 'recorded'}`];
     case 'referral': return ['Front door', 'Referral accepted by children’s social care'];
     case 'engage-referral': return ['Early help', 'Passed to early help (Engage team)'];
@@ -980,7 +987,10 @@ function describeEvent(e) {
     case 's47-completed': return ['S47 and conference', `Section 47 enquiry concluded: ${d.outcome === 'icpc' ? 'to conference' : d.outcome === 'no-icpc' ? 'no conference' : d.outcome ?? ''}`];
     case 'icpc': return ['S47 and conference', `Initial child protection conference: ${d.outcome === 'plan' ? 'plan agreed' : d.outcome === 'no-plan' ? 'no plan' : d.outcome ?? ''}`];
     case 'plan-started': return ['Plan', `Child protection plan started${CATEGORIES[d.category] ? ` (${CATEGORIES[d.category]})` : ''}`];
+    case 'plan-reviewed': return ['Plan', 'Child protection plan reviewed'];
     case 'plan-ceased': return ['Plan', 'Child protection plan ceased'];
+    case 'cin-plan-started': return ['Assessment', 'Child-in-need plan started'];
+    case 'cin-plan-ceased': return ['Assessment', 'Child-in-need plan ended'];
     case 'lac-started': return ['Care', `Became looked after${d.legalStatus ? ` (legal status ${d.legalStatus})` : ''}`];
     case 'lac-ceased': return ['Care', 'Stopped being looked after'];
     case 'retraction': return ['Corrections', 'Correction: an earlier record withdrawn'];

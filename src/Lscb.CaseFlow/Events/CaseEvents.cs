@@ -105,6 +105,40 @@ public sealed record CeasedToBeLookedAfter : CaseEvent
     public required string EpisodeId { get; init; }
 }
 
+// What the children-in-need census records beyond the pathway above (docs/imports.md): how a referral's episode
+// ended, a referral taken no further, child-in-need plans and the reviews of a child protection plan.
+
+/// <summary>No further action was taken on the referral (CIN <c>ReferralNFA</c>); dated the day of the referral.</summary>
+public sealed record NoFurtherActionDecided : CaseEvent
+{
+    public required string ReferralId { get; init; }
+}
+
+/// <summary>The child-in-need episode that the referral opened was closed (CIN <c>CINclosureDate</c>).</summary>
+public sealed record ReferralClosed : CaseEvent
+{
+    public required string ReferralId { get; init; }
+
+    /// <summary>CIN <c>ReasonForClosure</c>, <c>RC1</c>–<c>RC9</c>.</summary>
+    public string? Reason { get; init; }
+}
+
+public sealed record ChildInNeedPlanStarted : CaseEvent
+{
+    public required string CinPlanId { get; init; }
+}
+
+public sealed record ChildInNeedPlanCeased : CaseEvent
+{
+    public required string CinPlanId { get; init; }
+}
+
+/// <summary>A review conference of the child protection plan <see cref="PlanId"/> was held.</summary>
+public sealed record PlanReviewed : CaseEvent
+{
+    public required string PlanId { get; init; }
+}
+
 /// <summary>The event <see cref="RetractedId"/> of the same source and child was recorded in error.</summary>
 public sealed record EventRetracted : CaseEvent
 {

@@ -36,5 +36,8 @@ public static class CodeLists
     /// <summary>Short-break placements, which the looked-after counts leave out (as the DfE does).</summary>
     public static readonly IReadOnlySet<string> ShortBreakLegalStatuses = Set("V3", "V4");
 
+    /// <summary>CIN <c>ReasonForClosure</c>: why a child-in-need episode was closed.</summary>
+    public static readonly IReadOnlySet<string> ClosureReasons = Set("RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9");
+
     private static HashSet<string> Set(params string[] codes) => new(codes, StringComparer.Ordinal);
 }

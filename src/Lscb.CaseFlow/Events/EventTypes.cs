@@ -39,6 +39,8 @@ public static class EventTypes
             [Id("contactId"), Code("referralSource", CodeLists.ReferralSources), Id("familyId", required: false)]),
         new("referral", typeof(ReferralAccepted),
             [Id("referralId"), Id("contactId", false), Id("familyId", false), Code("referralSource", CodeLists.ReferralSources, false)]),
+        new("referral-nfa", typeof(NoFurtherActionDecided),
+            [Id("referralId")]),
         new("mash-decision", typeof(MashDecisionMade),
             [Id("contactId"), Code("decision", CodeLists.MashDecisions)]),
         new("engage-referral", typeof(EarlyHelpReferred),
@@ -50,6 +52,10 @@ public static class EventTypes
         new("assessment-completed", typeof(AssessmentCompleted),
             [Id("assessmentId"), Code("outcome", CodeLists.AssessmentOutcomes, false),
              new FieldSpec("factors", FieldKind.CodeArray, false, CodeLists.AssessmentFactors)]),
+        new("cin-plan-started", typeof(ChildInNeedPlanStarted),
+            [Id("cinPlanId")]),
+        new("cin-plan-ceased", typeof(ChildInNeedPlanCeased),
+            [Id("cinPlanId")]),
         new("strategy-discussion", typeof(StrategyDiscussionHeld),
             [Id("strategyId")]),
         new("s47-started", typeof(S47EnquiryStarted),
@@ -60,15 +66,26 @@ public static class EventTypes
             [Id("conferenceId"), Id("s47Id", false), Code("outcome", CodeLists.ConferenceOutcomes)]),
         new("plan-started", typeof(PlanStarted),
             [Id("planId"), Code("category", CodeLists.AbuseCategories)]),
+        new("plan-reviewed", typeof(PlanReviewed),
+            [Id("planId")]),
         new("plan-ceased", typeof(PlanCeased),
             [Id("planId"), new FieldSpec("reason", FieldKind.Text, false)]),
         new("lac-started", typeof(BecameLookedAfter),
             [Id("episodeId"), Code("legalStatus", CodeLists.LegalStatuses, false)]),
         new("lac-ceased", typeof(CeasedToBeLookedAfter),
             [Id("episodeId")]),
+        new("referral-closed", typeof(ReferralClosed),
+            [Id("referralId"), Code("reason", CodeLists.ClosureReasons, false)]),
         new("retraction", typeof(EventRetracted),
             [new FieldSpec("retractedId", FieldKind.EventId, true), new FieldSpec("reason", FieldKind.Text, true)]),
     ];
+
+    /// <summary>
+    /// The types added for what the children-in-need census records beyond <c>events.md</c> (docs/imports.md): any
+    /// producer may send them, and the journey and the census's rules read them, but no KPI counts them.
+    /// </summary>
+    public static readonly IReadOnlySet<string> CensusRecords = new HashSet<string>(
+        ["referral-nfa", "referral-closed", "cin-plan-started", "cin-plan-ceased", "plan-reviewed"], StringComparer.Ordinal);
 
     private static readonly Dictionary<string, EventType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);
     private static readonly Dictionary<Type, EventType> ByClrType = All.ToDictionary(t => t.ClrType);

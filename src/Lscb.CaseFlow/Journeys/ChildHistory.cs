@@ -62,5 +62,9 @@ public sealed class ChildHistory
     public ChildHistory AsOf(DateOnly date) =>
         new(Live.Where(e => e.OccurredOn <= date).ToList(), Retracted);
 
+    /// <summary>The same history with only the live events that <paramref name="keep"/> selects.</summary>
+    public ChildHistory Only(Func<CaseEvent, bool> keep) =>
+        new(Live.Where(keep).ToList(), Retracted);
+
     public bool IsRetracted(CaseEvent e) => Retracted.ContainsKey(e);
 }

@@ -33,6 +33,10 @@ public sealed class CaseFlowApp : IAsyncLifetime
     public const string JwtIssuer = "https://idp.council.test";
     public const string JwtAudience = "caseflow";
 
+    /// <summary>The pseudonymisation secrets: this authority's (the default tenant) and the other authority's.</summary>
+    public const string PseudonymisationSecret = "test-pseudonymisation-secret-of-this-authority";
+    public const string OtherPseudonymisationSecret = "test-pseudonymisation-secret-of-the-other-authority";
+
     /// <summary>High enough that tests never meet it, unless a test sets it lower before starting the app.</summary>
     public int RateLimitPerMinute { get; init; } = 1_000_000;
 
@@ -41,7 +45,9 @@ public sealed class CaseFlowApp : IAsyncLifetime
         new Dictionary<string, (string, string[], string[], string?)>
         {
             ["all"] = ("test-key-all-roles-0123456789", ["ingest", "analyst", "auditor", "admin"], ["*"], null),
-            ["ingest"] = ("test-key-ingest-only-0123456789", ["ingest"], [Ce.Mash], null),
+            ["ingest"] = ("test-key-ingest-only-0123456789", ["ingest"], [Ce.Mash, "urn:lscb:history"], null),
+            ["mash-only"] = ("test-key-ingest-mash-only-0123456789", ["ingest"], [Ce.Mash], null),
+            ["no-secret"] = ("test-key-authority-without-a-secret-0123", ["ingest", "auditor"], ["*"], "E09000001"),
             ["analyst"] = ("test-key-analyst-only-0123456789", ["analyst"], [], null),
             ["auditor"] = ("test-key-auditor-only-0123456789", ["auditor"], [], null),
             ["admin"] = ("test-key-admin-only-0123456789", ["admin"], [], null),
@@ -62,6 +68,8 @@ public sealed class CaseFlowApp : IAsyncLifetime
             builder.UseSetting("CaseFlow:Jwt:Issuer", JwtIssuer);
             builder.UseSetting("CaseFlow:Jwt:Audience", JwtAudience);
             builder.UseSetting("CaseFlow:Jwt:TenantClaim", "la");
+            builder.UseSetting("CaseFlow:Pseudonymisation:Secrets:default", PseudonymisationSecret);
+            builder.UseSetting("CaseFlow:Pseudonymisation:Secrets:E08000030", OtherPseudonymisationSecret);
             var index = 0;
             foreach (var (name, key) in Keys)
             {

@@ -62,6 +62,21 @@ internal static class A
     public static CeasedToBeLookedAfter CareEnded(string on, string episodeId = "L-1") =>
         Stamp(new CeasedToBeLookedAfter { EpisodeId = episodeId }, on);
 
+    public static NoFurtherActionDecided NoFurtherAction(string on, string? referralId = null) =>
+        Stamp(new NoFurtherActionDecided { ReferralId = referralId ?? $"R-{on}" }, on);
+
+    public static ReferralClosed ReferralClosed(string on, string referralId, string? reason = "RC1") =>
+        Stamp(new ReferralClosed { ReferralId = referralId, Reason = reason }, on);
+
+    public static ChildInNeedPlanStarted CinPlan(string on, string cinPlanId = "CINP-1") =>
+        Stamp(new ChildInNeedPlanStarted { CinPlanId = cinPlanId }, on);
+
+    public static ChildInNeedPlanCeased CinPlanCeased(string on, string cinPlanId = "CINP-1") =>
+        Stamp(new ChildInNeedPlanCeased { CinPlanId = cinPlanId }, on);
+
+    public static PlanReviewed PlanReviewed(string on, string planId = "P-1") =>
+        Stamp(new PlanReviewed { PlanId = planId }, on);
+
     /// <summary>Takes <paramref name="recordedInError"/> back, from its own source, on its date unless told.</summary>
     public static EventRetracted Retraction(CaseEvent recordedInError, string? on = null) =>
         Stamp(new EventRetracted { RetractedId = recordedInError.EventId, Reason = "recorded in error" },

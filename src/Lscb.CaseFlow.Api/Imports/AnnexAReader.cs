@@ -1,0 +1,619 @@
+using System.Globalization;
+using System.IO.Packaging;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Lscb.CaseFlow.Events;
+
+namespace Lscb.CaseFlow.Api.Imports;
+
+/// <summary>
+/// Reads Ofsted's Annex A workbook (lists 1–11) with the Open XML SDK, and maps the lists of the pathway to events
+/// (docs/imports.md): list 1 contacts, 3 referrals, 4 assessments, 5 strategy discussions, S47 enquiries and
+/// initial conferences, 7 child protection plans, 8 periods of care. Columns are found by their headings, not
+/// their places. Real workbooks' habits are tolerated: "b) Female"-style prefixes, Excel serial dates and dates
+/// typed as text, "#N/A", stray and no-break spaces. A row that cannot be mapped is listed with its list and row
+/// number, never dropped; names, dates of birth and postcodes are never read.
+/// </summary>
+public static partial class AnnexAReader
+{
+    /// <summary>A cap on each part's size once unzipped, so that a small upload cannot unpack into gigabytes.</summary>
+    private const long MaxCharactersInPart = 100_000_000;
+
+    private sealed record Column(string Label, params string[] Headings);
+
+    private static readonly Column ChildId = new("Child Unique ID", "child unique id", "child id", "unique id");
+
+    private static readonly Dictionary<int, string> NotImported = new()
+    {
+        [2] = "early help assessments: not imported, as the events have no early help assessment (engage-referral is a referral to early help, not its assessment)",
+        [6] = "children in need: not imported; a child-in-need episode's referral and closure come from the census (or List 3)",
+        [9] = "care leavers: not imported; leaving care is not part of the pathway's events",
+        [10] = "children with an adoption decision: not imported; adoption is not part of the pathway's events",
+        [11] = "adopters: not imported; they are adults, not children of the pathway",
+    };
+
+    /// <summary>One list's rows: each row's number and its cells by column heading.</summary>
+    private sealed record Sheet(int List, string Name, IReadOnlyList<string> Headings, IReadOnlyList<(int Row, Dictionary<string, Cell> Cells)> Rows)
+    {
+        public string? Heading(Column column) =>
+            Headings.FirstOrDefault(h => column.Headings.Any(a => h == a))
+            ?? Headings.FirstOrDefault(h => column.Headings.Any(a => h.StartsWith(a, StringComparison.Ordinal)));
+    }
+
+    /// <summary>A cell as stored: its text (shared strings resolved), whether it is a number, whether an error such as #N/A.</summary>
+    private readonly record struct Cell(string? Text, bool IsNumber)
+    {
+        public bool IsBlank => string.IsNullOrEmpty(Text);
+    }
+
+    public static ImportBatch Read(Stream workbook, Func<string, string> subjectOf)
+    {
+        var batch = new ImportBatch();
+        var (sheets, date1904) = Load(workbook, batch);
+        var keys = new RecordKeys();
+        var rows = new Rows(batch, date1904);
+
+        // Plans first: a conference whose outcome is not given had a plan when the child's plan started that day.
+        var planStarts = new HashSet<(string, DateOnly)>();
+        if (sheets.GetValueOrDefault(7) is { } plans)
+        {
+            foreach (var (_, cells) in plans.Rows)
+            {
+                if (rows.Id(plans, cells) is { } id && rows.TryDate(plans, cells, PlanStart, out var on, out _) && on is { } start)
+                {
+                    planStarts.Add((subjectOf(id), start));
+                }
+            }
+        }
+
+        foreach (var sheet in sheets.Values.OrderBy(s => s.List))
+        {
+            if (NotImported.TryGetValue(sheet.List, out var why))
+            {
+                if (sheet.Rows.Count > 0)
+                {
+                    batch.Warnings.Add(new($"List {sheet.List}", $"{sheet.Rows.Count} rows of {why}."));
+                }
+
+                continue;
+            }
+
+            Action<RowContext>? map = sheet.List switch
+            {
+                1 => Contacts,
+                3 => Referrals,
+                4 => Assessments,
+                5 => r => Enquiries(r, planStarts),
+                7 => Plans,
+                8 => Care,
+                _ => null,
+            };
+            if (map is null)
+            {
+                batch.Warnings.Add(new($"List {sheet.List}", $"'{sheet.Name}' is not a list of Annex A; not read."));
+                continue;
+            }
+
+            var missing = Required(sheet.List).Where(c => sheet.Heading(c) is null).Select(c => $"'{c.Label}'").ToList();
+            if (missing.Count > 0)
+            {
+                if (sheet.Rows.Count > 0)
+                {
+                    batch.Rejected.Add(new($"List {sheet.List}, rows {sheet.Rows[0].Row}–{sheet.Rows[^1].Row}",
+                        $"the list has no column {string.Join(" or ", missing)}; none of its {sheet.Rows.Count} rows were imported."));
+                }
+
+                continue;
+            }
+
+            foreach (var (row, cells) in sheet.Rows)
+            {
+                var where = $"List {sheet.List}, row {row}";
+                if (rows.Id(sheet, cells) is not { } id)
+                {
+                    batch.Rejected.Add(new(where, $"'{ChildId.Label}' is empty; the row was not imported."));
+                    continue;
+                }
+
+                var context = new RowContext(rows, sheet, cells, where, subjectOf(id), keys);
+                map(context);
+                if (context.Problems.Count > 0)
+                {
+                    batch.Rejected.Add(new(where, $"{string.Join("; ", context.Problems)}; the row was not imported."));
+                }
+                else
+                {
+                    context.Commit();
+                }
+            }
+        }
+
+        return batch;
+    }
+
+    // The columns each list is read from, as Ofsted's template heads them.
+    private static readonly Column ContactDate = new("Date of Contact", "date of contact");
+    private static readonly Column ContactSource = new("Contact Source", "contact source", "source of contact");
+    private static readonly Column ReferralDate = new("Date of Referral", "date of referral", "referral date");
+    private static readonly Column ReferralSource = new("Referral Source", "referral source", "source of referral");
+    private static readonly Column ReferralNfa = new("Referral NFA?", "referral nfa");
+    private static readonly Column AssessmentStart = new("Continuous Assessment Start Date", "continuous assessment start date", "assessment start date");
+    private static readonly Column AssessmentAuthorised = new("Continuous Assessment Date of Authorisation",
+        "continuous assessment date of authorisation", "assessment date of authorisation", "date of authorisation");
+    private static readonly Column AssessmentNeed = new("Was the child assessed as requiring LA children's social care support?",
+        "was the child assessed as requiring");
+    private static readonly Column S47Start = new("Strategy discussion initiating Section 47 Enquiry Start Date",
+        "strategy discussion initiating section 47 enquiry start date", "section 47 enquiry start date", "s47 start date");
+    private static readonly Column ConferenceDate = new("Date of Initial Child Protection Conference", "date of initial child protection conference");
+    private static readonly Column ConferencePlan = new("Did the Initial Child Protection Conference Result in a Child Protection Plan",
+        "did the initial child protection conference result in a child protection plan");
+    private static readonly Column PlanStart = new("Child Protection Plan Start Date", "child protection plan start date");
+    private static readonly Column PlanCategory = new("Initial Category of Abuse", "initial category of abuse", "category of abuse");
+    private static readonly Column PlanReview = new("Date of latest review conference", "date of latest review conference", "date of latest review");
+    private static readonly Column PlanEnd = new("Child Protection Plan End Date", "child protection plan end date");
+    private static readonly Column CareStart = new("Date Started to be Looked After", "date started to be looked after", "date started to be looked after (this period)");
+    private static readonly Column LegalStatusStart = new("Start date of current legal status", "start date of current legal status");
+    private static readonly Column LegalStatus = new("Child's Legal Status", "child's legal status", "legal status");
+    private static readonly Column CareEnd = new("Date Ceased to be Looked After", "date ceased to be looked after");
+
+    private static Column[] Required(int list) => list switch
+    {
+        1 => [ChildId, ContactDate, ContactSource],
+        3 => [ChildId, ReferralDate],
+        4 => [ChildId, AssessmentStart],
+        5 => [ChildId, S47Start],
+        7 => [ChildId, PlanStart, PlanCategory],
+        8 => [ChildId, CareStart],
+        _ => [ChildId],
+    };
+
+    private static void Contacts(RowContext r)
+    {
+        var on = r.RequiredDate(ContactDate);
+        var source = r.Code(ContactSource, ReferralSourceOf, required: true);
+        if (on is { } day && source is not null)
+        {
+            var contact = r.Record(RecordKinds.Contact, day);
+            contact.Add("contact", ContactDate, day, new() { ["contactId"] = contact.Key.DataId(RecordKinds.Contact), ["referralSource"] = source });
+        }
+    }
+
+    private static void Referrals(RowContext r)
+    {
+        var on = r.RequiredDate(ReferralDate);
+        var source = r.Code(ReferralSource, ReferralSourceOf, required: false);
+        var nfa = r.Code(ReferralNfa, YesNo, required: false);
+        if (on is { } day)
+        {
+            var referral = r.Record(RecordKinds.Referral, day);
+            var id = referral.Key.DataId(RecordKinds.Referral);
+            referral.Add("referral", ReferralDate, day, new() { ["referralId"] = id, ["referralSource"] = source });
+            if (nfa == "yes")
+            {
+                referral.Add("referral-nfa", ReferralNfa, day, new() { ["referralId"] = id });
+            }
+        }
+    }
+
+    private static void Assessments(RowContext r)
+    {
+        var started = r.RequiredDate(AssessmentStart);
+        var authorised = r.OptionalDate(AssessmentAuthorised);
+        var inNeed = r.Code(AssessmentNeed, YesNo, required: false);
+        if (started is { } day)
+        {
+            var assessment = r.Record(RecordKinds.Assessment, day);
+            var id = assessment.Key.DataId(RecordKinds.Assessment);
+            assessment.Add("assessment-started", AssessmentStart, day, new() { ["assessmentId"] = id });
+            if (authorised is { } done)
+            {
+                assessment.Add("assessment-completed", AssessmentAuthorised, done, new()
+                {
+                    ["assessmentId"] = id,
+                    ["outcome"] = inNeed == "yes" ? "child-in-need" : null,
+                });
+            }
+        }
+    }
+
+    private static void Enquiries(RowContext r, HashSet<(string, DateOnly)> planStarts)
+    {
+        var started = r.RequiredDate(S47Start);
+        var conference = r.OptionalDate(ConferenceDate);
+        var plan = r.Code(ConferencePlan, YesNo, required: false);
+        if (started is not { } day)
+        {
+            return;
+        }
+
+        var strategy = r.Record(RecordKinds.Strategy, day);
+        strategy.Add("strategy-discussion", S47Start, day, new() { ["strategyId"] = strategy.Key.DataId(RecordKinds.Strategy) });
+        var s47 = r.Record(RecordKinds.S47, day);
+        var s47Id = s47.Key.DataId(RecordKinds.S47);
+        s47.Add("s47-started", S47Start, day, new() { ["s47Id"] = s47Id });
+        if (conference is { } held)
+        {
+            var icpc = r.Record(RecordKinds.Conference, held);
+            icpc.Add("icpc", ConferenceDate, held, new()
+            {
+                ["conferenceId"] = icpc.Key.DataId(RecordKinds.Conference),
+                ["s47Id"] = s47Id,
+                ["outcome"] = plan switch
+                {
+                    "yes" => "plan",
+                    "no" => "no-plan",
+                    _ => planStarts.Contains((r.Subject, held)) ? "plan" : "no-plan",
+                },
+            });
+        }
+    }
+
+    private static void Plans(RowContext r)
+    {
+        var started = r.RequiredDate(PlanStart);
+        var category = r.Code(PlanCategory, CategoryOf, required: true);
+        var reviewed = r.OptionalDate(PlanReview);
+        var ended = r.OptionalDate(PlanEnd);
+        if (started is { } day && category is not null)
+        {
+            var plan = r.Record(RecordKinds.Plan, day);
+            var id = plan.Key.DataId(RecordKinds.Plan);
+            plan.Add("plan-started", PlanStart, day, new() { ["planId"] = id, ["category"] = category });
+            if (reviewed is { } review)
+            {
+                plan.Add("plan-reviewed", PlanReview, review, new() { ["planId"] = id }, detail: review);
+            }
+
+            if (ended is { } end)
+            {
+                plan.Add("plan-ceased", PlanEnd, end, new() { ["planId"] = id });
+            }
+        }
+    }
+
+    private static void Care(RowContext r)
+    {
+        var started = r.RequiredDate(CareStart);
+        var statusFrom = r.OptionalDate(LegalStatusStart);
+        var status = r.Code(LegalStatus, LegalStatusOf, required: false);
+        var ended = r.OptionalDate(CareEnd);
+        if (started is not { } day)
+        {
+            return;
+        }
+
+        // The list gives the current legal status: it is the period's own when it began with the period (or it is
+        // a short break, which a period is throughout); otherwise the status the period began with is unknown.
+        var legalStatus = status is not null && (statusFrom is null || statusFrom == day || CodeLists.ShortBreakLegalStatuses.Contains(status))
+            ? status
+            : null;
+        var care = r.Record(RecordKinds.Care, day);
+        var id = care.Key.DataId(RecordKinds.Care);
+        care.Add("lac-started", CareStart, day, new() { ["episodeId"] = id, ["legalStatus"] = legalStatus });
+        if (ended is { } end)
+        {
+            care.Add("lac-ceased", CareEnd, end, new() { ["episodeId"] = id });
+        }
+    }
+
+    /// <summary>One row being mapped: its problems, and the events it gives once it has none.</summary>
+    private sealed class RowContext(Rows rows, Sheet sheet, Dictionary<string, Cell> cells, string where, string subject, RecordKeys keys)
+    {
+        private readonly ImportBatch _pending = new();
+
+        public List<string> Problems { get; } = [];
+
+        public string Subject => subject;
+
+        public DateOnly? RequiredDate(Column column)
+        {
+            var date = OptionalDate(column);
+            if (date is null && !Problems.Any(p => p.StartsWith($"'{column.Label}'", StringComparison.Ordinal)))
+            {
+                Problems.Add($"'{column.Label}' is empty");
+            }
+
+            return date;
+        }
+
+        public DateOnly? OptionalDate(Column column)
+        {
+            if (!rows.TryDate(sheet, cells, column, out var date, out var problem))
+            {
+                Problems.Add(problem!);
+            }
+
+            return date;
+        }
+
+        /// <summary>A code read from a cell; when it cannot be read, a problem if required, else left out with a warning.</summary>
+        public string? Code(Column column, Func<string, string?> read, bool required)
+        {
+            var text = rows.Text(sheet, cells, column);
+            if (text is null)
+            {
+                if (required)
+                {
+                    Problems.Add($"'{column.Label}' is empty");
+                }
+
+                return null;
+            }
+
+            if (read(text) is { } code)
+            {
+                return code;
+            }
+
+            if (required)
+            {
+                Problems.Add($"'{column.Label}' \"{text}\" is not a known code");
+            }
+            else
+            {
+                rows.Batch.Warnings.Add(new(where, $"'{column.Label}' \"{text}\" is not a known code; left out, the rest of the row imported."));
+            }
+
+            return null;
+        }
+
+        public RecordEvents Record(string kind, DateOnly on) => new(_pending, where, keys.Next(subject, kind, on));
+
+        public void Commit() => rows.Batch.Events.AddRange(_pending.Events);
+    }
+
+    /// <summary>Reads cells of a list by heading.</summary>
+    private sealed class Rows(ImportBatch batch, bool date1904)
+    {
+        public ImportBatch Batch => batch;
+
+        public string? Id(Sheet sheet, Dictionary<string, Cell> cells) => Text(sheet, cells, ChildId) is { } id
+            ? (double.TryParse(id, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n == Math.Floor(n) && Math.Abs(n) < 1e15
+                ? ((long)n).ToString(CultureInfo.InvariantCulture)
+                : id)
+            : null;
+
+        public string? Text(Sheet sheet, Dictionary<string, Cell> cells, Column column) =>
+            sheet.Heading(column) is { } heading && cells.TryGetValue(heading, out var cell) && !cell.IsBlank ? cell.Text : null;
+
+        /// <summary>A date: an Excel serial number, or text in a common English form; blank or #N/A is none.</summary>
+        public bool TryDate(Sheet sheet, Dictionary<string, Cell> cells, Column column, out DateOnly? date, out string? problem)
+        {
+            date = null;
+            problem = null;
+            if (sheet.Heading(column) is not { } heading || !cells.TryGetValue(heading, out var cell) || cell.IsBlank)
+            {
+                return true;
+            }
+
+            var text = cell.Text!;
+            if ((cell.IsNumber || DigitsOnly().IsMatch(text))
+                && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 2958466)
+            {
+                date = date1904 ? new DateOnly(1904, 1, 1).AddDays((int)serial) : new DateOnly(1899, 12, 30).AddDays((int)serial);
+                return true;
+            }
+
+            if (DateTime.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var parsed))
+            {
+                date = DateOnly.FromDateTime(parsed);
+                return true;
+            }
+
+            problem = $"'{column.Label}' \"{text}\" is not a date";
+            return false;
+        }
+    }
+
+    private static readonly string[] DateFormats =
+    [
+        "dd/MM/yyyy", "d/M/yyyy", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm:ss",
+        "dd-MM-yyyy", "d-M-yyyy", "dd.MM.yyyy", "d.M.yyyy", "d MMM yyyy", "dd MMM yyyy", "d MMMM yyyy", "dd MMMM yyyy", "d-MMM-yyyy", "dd-MMM-yyyy",
+    ];
+
+    /// <summary>"q) 6: Police" → <c>6</c>; "j) 3D: Health services" → <c>3D</c>.</summary>
+    public static string? ReferralSourceOf(string text)
+    {
+        var code = WithoutOrdinal(text).Split(':', 2)[0].Trim().ToUpperInvariant();
+        code = code.Split(' ', 2)[0];
+        return CodeLists.ReferralSources.Contains(code) ? code : null;
+    }
+
+    /// <summary>"a) Yes", "Y", "TRUE" → yes; "b) No", "N", "FALSE" → no.</summary>
+    public static string? YesNo(string text) => WithoutOrdinal(text).ToLowerInvariant() switch
+    {
+        "yes" or "y" or "true" or "1" => "yes",
+        "no" or "n" or "false" or "0" => "no",
+        _ => null,
+    };
+
+    /// <summary>"Physical abuse" → <c>PHY</c>; the CIN codes themselves are taken as they are.</summary>
+    public static string? CategoryOf(string text)
+    {
+        var value = WithoutOrdinal(text);
+        var upper = value.ToUpperInvariant();
+        if (CodeLists.AbuseCategories.Contains(upper))
+        {
+            return upper;
+        }
+
+        var lower = value.ToLowerInvariant();
+        return lower.Contains("neglect", StringComparison.Ordinal) ? "NEG"
+            : lower.Contains("physical", StringComparison.Ordinal) ? "PHY"
+            : lower.Contains("sexual", StringComparison.Ordinal) ? "SAB"
+            : lower.Contains("emotional", StringComparison.Ordinal) ? "EMO"
+            : lower.Contains("multiple", StringComparison.Ordinal) || lower.Contains("mixed", StringComparison.Ordinal) ? "MUL"
+            : null;
+    }
+
+    /// <summary>"E1: Placement order" → <c>E1</c>.</summary>
+    public static string? LegalStatusOf(string text) =>
+        LegalStatusCode().Match(WithoutOrdinal(text)) is { Success: true } m && CodeLists.LegalStatuses.Contains(m.Groups[1].Value.ToUpperInvariant())
+            ? m.Groups[1].Value.ToUpperInvariant()
+            : null;
+
+    private static void Add(this RecordEvents record, string type, Column column, DateOnly on, JsonObject data, DateOnly? detail = null) =>
+        record.Add(type, column.Label, on, data, detail);
+
+    private static string WithoutOrdinal(string text) => Ordinal().Replace(text, "").Trim();
+
+    private static (Dictionary<int, Sheet> Sheets, bool Date1904) Load(Stream workbook, ImportBatch batch)
+    {
+        SpreadsheetDocument document;
+        try
+        {
+            document = SpreadsheetDocument.Open(workbook, false, new OpenSettings { MaxCharactersInPart = MaxCharactersInPart });
+        }
+        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or FileFormatException or IOException or ArgumentException)
+        {
+            throw new ImportRefusedException("Not a workbook", "The body is not an .xlsx workbook.");
+        }
+
+        using (document)
+        {
+            var workbookPart = document.WorkbookPart ?? throw new ImportRefusedException("Not a workbook", "The workbook has no sheets.");
+            var date1904 = workbookPart.Workbook.WorkbookProperties?.Date1904?.Value == true;
+            var strings = workbookPart.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(TextOf).ToList() ?? [];
+            var sheets = new Dictionary<int, Sheet>();
+            foreach (var sheet in workbookPart.Workbook.Sheets?.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>() ?? [])
+            {
+                var name = sheet.Name?.Value ?? "";
+                if (ListNumber().Match(name) is not { Success: true } m)
+                {
+                    batch.Warnings.Add(new($"Sheet '{name}'", "not a list of Annex A (named 'List 1' to 'List 11'); not read."));
+                    continue;
+                }
+
+                var list = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+                if (sheets.ContainsKey(list) || sheet.Id?.Value is not { } id || workbookPart.GetPartById(id) is not WorksheetPart part)
+                {
+                    batch.Warnings.Add(new($"Sheet '{name}'", $"a second sheet for List {list}, or an empty one; not read."));
+                    continue;
+                }
+
+                sheets[list] = ReadSheet(list, name, part, strings);
+            }
+
+            return (sheets, date1904);
+        }
+    }
+
+    private static Sheet ReadSheet(int list, string name, WorksheetPart part, List<string> strings)
+    {
+        List<string>? headings = null;
+        Dictionary<string, string> headingOf = [];
+        var rows = new List<(int, Dictionary<string, Cell>)>();
+        var position = 0;
+        foreach (var row in RowsOf(part))
+        {
+            position = row.RowIndex?.Value is { } index ? (int)index : position + 1;
+            var cells = new Dictionary<string, Cell>(StringComparer.Ordinal);
+            var column = 0;
+            foreach (var cell in row.Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>())
+            {
+                var letters = cell.CellReference?.Value is { } reference ? ColumnLetters().Match(reference).Value : null;
+                column = letters is { Length: > 0 } ? ColumnNumber(letters) : column + 1;
+                var value = ValueOf(cell, strings);
+                if (!value.IsBlank)
+                {
+                    cells[column.ToString(CultureInfo.InvariantCulture)] = value;
+                }
+            }
+
+            if (cells.Count == 0)
+            {
+                continue;
+            }
+
+            if (headings is null)
+            {
+                headingOf = cells.ToDictionary(c => c.Key, c => Heading(c.Value.Text!));
+                headings = [.. headingOf.Values];
+                continue;
+            }
+
+            rows.Add((position, cells.Where(c => headingOf.ContainsKey(c.Key))
+                .GroupBy(c => headingOf[c.Key]).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal)));
+        }
+
+        return new Sheet(list, name, headings ?? [], rows);
+    }
+
+    /// <summary>The sheet's rows one at a time, read as a stream rather than the whole sheet at once.</summary>
+    private static IEnumerable<Row> RowsOf(WorksheetPart part)
+    {
+        using var reader = OpenXmlReader.Create(part);
+        while (reader.Read())
+        {
+            if (reader.ElementType == typeof(Row) && reader.IsStartElement)
+            {
+                yield return (Row)reader.LoadCurrentElement()!;
+            }
+        }
+    }
+
+    private static Cell ValueOf(DocumentFormat.OpenXml.Spreadsheet.Cell cell, List<string> strings)
+    {
+        var raw = cell.CellValue?.Text;
+        var type = cell.DataType?.Value;
+        string? text;
+        var number = false;
+        if (type == CellValues.SharedString)
+        {
+            text = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < strings.Count ? strings[i] : null;
+        }
+        else if (type == CellValues.InlineString)
+        {
+            text = cell.InlineString is { } inline ? TextOf(inline) : null;
+        }
+        else if (type == CellValues.Error)
+        {
+            text = null;
+        }
+        else if (type == CellValues.Boolean)
+        {
+            text = raw == "1" ? "TRUE" : "FALSE";
+        }
+        else
+        {
+            text = raw;
+            number = type is null || type == CellValues.Number;
+        }
+
+        text = text is null ? null : Spaces().Replace(text.Replace('\u00A0', ' '), " ").Trim();
+        return text is null || ExcelErrors.Contains(text) ? new Cell(null, false) : new Cell(text, number);
+    }
+
+    private static readonly HashSet<string> ExcelErrors =
+        new(["#N/A", "#N/A N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#GETTING_DATA"], StringComparer.OrdinalIgnoreCase);
+
+    private static string TextOf(OpenXmlElement item) =>
+        item.GetFirstChild<Text>()?.Text ?? string.Concat(item.Elements<Run>().Select(r => r.Text?.Text));
+
+    /// <summary>Headings compared loosely: lower case, straight quotes, single spaces, no trailing '?' or ':'.</summary>
+    private static string Heading(string text) =>
+        Spaces().Replace(text.Replace('\u2019', '\'').Replace('\u2018', '\'').ToLowerInvariant(), " ").Trim().TrimEnd('?', ':', ' ');
+
+    private static int ColumnNumber(string letters) => letters.Aggregate(0, (n, c) => (n * 26) + (char.ToUpperInvariant(c) - 'A' + 1));
+
+    [GeneratedRegex(@"^\s*list\s*0*(\d{1,2})\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ListNumber();
+
+    [GeneratedRegex("^[A-Za-z]+")]
+    private static partial Regex ColumnLetters();
+
+    [GeneratedRegex(@"^[a-z]{1,2}\)\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex Ordinal();
+
+    [GeneratedRegex(@"^([A-Za-z]\d)\b")]
+    private static partial Regex LegalStatusCode();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+
+    [GeneratedRegex(@"^\d{4,6}(\.\d+)?$")]
+    private static partial Regex DigitsOnly();
+}

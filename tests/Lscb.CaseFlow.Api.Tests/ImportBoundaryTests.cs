@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Lscb.CaseFlow.Api.Endpoints;
+using Lscb.CaseFlow.Api.Tests.Infrastructure;
+
+namespace Lscb.CaseFlow.Api.Tests;
+
+/// <summary>What an import refuses as a whole, with a problem and nothing stored.</summary>
+public sealed class ImportBoundaryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
+{
+    [Fact]
+    public async Task an_authority_without_a_pseudonymisation_secret_is_refused_before_anything_is_read()
+    {
+        using var client = app.ClientFor("no-secret");
+
+        var (status, problem) = await Samples.ImportAsync(client, "cin-census", Samples.Bytes(Samples.FakeCensus));
+
+        status.ShouldBe(409);
+        problem["title"]!.GetValue<string>().ShouldBe("Imports are not set up for this authority");
+        problem["detail"]!.GetValue<string>().ShouldContain("CaseFlow:Pseudonymisation:Secrets:E09000001");
+        (await app.StoredEventCountAsync()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task a_key_that_may_not_send_imported_history_is_refused()
+    {
+        using var client = app.ClientFor("mash-only");
+
+        var (status, problem) = await Samples.ImportAsync(client, "annex-a", Samples.Bytes(Samples.AnnexA));
+
+        status.ShouldBe(403);
+        problem["detail"]!.GetValue<string>().ShouldContain("urn:lscb:history");
+    }
+
+    [Theory]
+    [InlineData("cin-census", "application/json", "{}", 415)]
+    [InlineData("annex-a", "text/csv", "a,b", 415)]
+    [InlineData("cin-census", "application/xml", "", 400)]
+    [InlineData("cin-census", "application/xml", "<Message", 400)]
+    [InlineData("annex-a", "application/octet-stream", "not a workbook", 400)]
+    public async Task a_body_that_is_not_the_file_is_refused(string format, string mediaType, string body, int expected)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(mediaType);
+
+        using var response = await app.Client.PostAsync($"/api/imports/{format}", content);
+
+        ((int)response.StatusCode).ShouldBe(expected);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await app.StoredEventCountAsync()).ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("?year=twenty")]
+    [InlineData("?year=1999")]
+    public async Task a_malformed_year_is_refused(string query)
+    {
+        var (status, problem) = await Samples.ImportAsync(app.Client, "cin-census", Samples.Bytes(Samples.OneChild), query);
+
+        status.ShouldBe(400);
+        problem["detail"]!.GetValue<string>().ShouldContain("'year'");
+    }
+
+    [Fact]
+    public async Task a_file_over_the_limit_is_refused_without_reading_it_all()
+    {
+        using var content = new StreamContent(new ZeroStream(PostImports.MaxBytes + 1));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+
+        using var response = await app.Client.PostAsync("/api/imports/cin-census", content);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task the_answer_has_the_issue_s_shape()
+    {
+        var answer = await Samples.ImportOkAsync(app.Client, "cin-census", Samples.Bytes(Samples.OneChild));
+
+        answer.AsObject().Select(p => p.Key).ShouldBe(["events", "duplicates", "rejected", "warnings"]);
+        answer["rejected"]![0]!.AsObject().Select(p => p.Key).ShouldBe(["where", "reason"]);
+        _ = answer["events"]!.GetValue<int>();
+        (answer["rejected"] is JsonArray).ShouldBeTrue();
+    }
+
+    /// <summary>A body of zeros that is never held in memory whole, sent without a length.</summary>
+    private sealed class ZeroStream(long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, length - _position);
+            Array.Clear(buffer, offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
