@@ -65,8 +65,7 @@ public sealed class DemoSeeder(
             throw new InvalidOperationException($"The demo data breaks the contract at {invalid.Count} events.");
         }
 
-        var valid = incoming.Select(e => new ValidEvent(e.Index, e.Source!, e.Id!, e.Subject!, e.Type!,
-            ContentHash.Of(e.Type!, e.Subject!, e.Data!.Value), EventMapper.ToDomain(e))).ToList();
+        var valid = incoming.Select(ValidEvent.From).ToList();
         if (await ingestor.StoreAsync(valid, TenantIds.Default, ct) is not IngestionOutcome.Stored)
         {
             throw new InvalidOperationException("The demo data was refused by the event store.");

@@ -64,8 +64,7 @@ public static class PostEvents
                 new Dictionary<string, object?> { ["events"] = foreign.Select(e => new EventRef(e.Index, e.Id!, e.Source!)).ToList() });
         }
 
-        var valid = incoming.Select(e => new ValidEvent(e.Index, e.Source!, e.Id!, e.Subject!, e.Type!,
-            ContentHash.Of(e.Type!, e.Subject!, e.Data!.Value), EventMapper.ToDomain(e))).ToList();
+        var valid = incoming.Select(ValidEvent.From).ToList();
 
         return await ingestor.StoreAsync(valid, user.TenantId(), ct) switch
         {

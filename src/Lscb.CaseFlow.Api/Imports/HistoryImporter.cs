@@ -46,7 +46,7 @@ public sealed class HistoryImporter(IncomingEventValidator validator, EventInges
                 continue;
             }
 
-            valid.Add(new ValidEvent(e.Index, Source, e.Id!, e.Subject!, e.Type!, ContentHash.Of(e.Type!, e.Subject!, e.Data!.Value), EventMapper.ToDomain(e)));
+            valid.Add(ValidEvent.From(e));
         }
 
         var stored = 0;

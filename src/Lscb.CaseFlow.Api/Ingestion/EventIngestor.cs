@@ -5,7 +5,12 @@ using Npgsql;
 namespace Lscb.CaseFlow.Api.Ingestion;
 
 /// <summary>A validated event ready to store.</summary>
-public sealed record ValidEvent(int Index, string Source, string Id, string Subject, string Type, byte[] ContentHash, CaseEvent Event);
+public sealed record ValidEvent(int Index, string Source, string Id, string Subject, string Type, byte[] ContentHash, CaseEvent Event)
+{
+    /// <summary>An incoming event that the validator accepted, with its content hash and domain record.</summary>
+    public static ValidEvent From(IncomingEvent e) => new(e.Index, e.Source!, e.Id!, e.Subject!, e.Type!,
+        Ingestion.ContentHash.Of(e.Type!, e.Subject!, e.Data!.Value), EventMapper.ToDomain(e));
+}
 
 public abstract record IngestionOutcome
 {
