@@ -25,7 +25,7 @@ public class CaseFlowApp : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
-    public string ConnectionString { get; private set; } = null!;
+    public string ConnectionString { get; protected set; } = null!;
 
     public FakeTimeProvider Clock { get; } = new(Now);
 
