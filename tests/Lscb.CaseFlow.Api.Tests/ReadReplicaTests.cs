@@ -112,14 +112,14 @@ public sealed class ReadReplicaTests(ReadReplicaTests.ReplicatedApp app) : IClas
         await cmd.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Until the replica has replayed everything the primary has written so far.</summary>
+    /// <summary>Until the replica has replayed everything the primary has inserted into its WAL so far (as the API checks).</summary>
     private async Task WaitUntilReplayedAsync()
     {
         string position;
         await using (var primary = new NpgsqlConnection(app.ConnectionString))
         {
             await primary.OpenAsync();
-            await using var cmd = new NpgsqlCommand("select pg_current_wal_lsn()::text", primary);
+            await using var cmd = new NpgsqlCommand("select pg_current_wal_insert_lsn()::text", primary);
             position = (string)(await cmd.ExecuteScalarAsync())!;
         }
 

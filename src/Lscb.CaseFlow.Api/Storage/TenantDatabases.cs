@@ -87,7 +87,7 @@ public sealed class TenantDatabases : INpgsqlDataSourceFactory, IAsyncDisposable
     /// <summary>
     /// Where the analysts' read-only queries go (KPIs, series, comparisons, pathway, hypothesis, board report, targets):
     /// the tenant's read replica when one is configured <em>and</em> it has replayed the primary's write-ahead log up to
-    /// where the primary was when asked, else the primary. Every commit acknowledged before the call is at or before that
+    /// the primary's insert position when asked, else the primary. Every commit acknowledged before the call is at or before that
     /// position, so a caller always reads its own writes: a lagging replica costs load on the primary, never a stale
     /// figure. The check is two one-row queries; an unreachable replica falls back to the primary.
     /// </summary>
@@ -100,8 +100,10 @@ public sealed class TenantDatabases : INpgsqlDataSourceFactory, IAsyncDisposable
             return primary;
         }
 
+        // The insert position, not the write position: with asynchronous commit an acknowledged commit's record may not
+        // be written out yet, and the replica could pass the write position without it.
         string position;
-        await using (var cmd = primary.CreateCommand("select pg_current_wal_lsn()::text"))
+        await using (var cmd = primary.CreateCommand("select pg_current_wal_insert_lsn()::text"))
         {
             position = (string)(await cmd.ExecuteScalarAsync(ct))!;
         }
