@@ -6,7 +6,6 @@ using Lscb.CaseFlow.Api.Ingestion;
 using Lscb.CaseFlow.Api.Security;
 using Lscb.CaseFlow.Events;
 using Marten;
-using Npgsql;
 using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
@@ -18,13 +17,14 @@ public static class CaseFlowHost
 {
     public static WebApplicationBuilder AddCaseFlow(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("CaseFlow")
-            ?? throw new InvalidOperationException(
-                "Set the PostgreSQL connection string ConnectionStrings:CaseFlow (environment: ConnectionStrings__CaseFlow).");
+        // Read once here, so that a missing connection string fails at start with its own message.
+        var layout = TenancyLayout.From(builder.Configuration);
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+
+        // Every raw-SQL path asks this for the caller's database; no NpgsqlDataSource is registered on its own.
+        services.AddSingleton(sp => TenantDatabases.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IncomingEventValidator>();
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<KpiQuery>();
@@ -37,19 +37,38 @@ public static class CaseFlowHost
         services.AddProblemDetails();
         services.AddExceptionHandler<Endpoints.DatabaseUnavailableHandler>();
         services.AddExceptionHandler<Endpoints.UnstorableTextHandler>();
+        services.AddExceptionHandler<Endpoints.UnknownTenantHandler>();
         builder.AddCaseFlowSecurity();
         builder.AddCaseFlowHardening();
 
         services.AddMarten(sp =>
             {
                 var opts = new StoreOptions();
+                var databases = sp.GetRequiredService<TenantDatabases>();
+                if (databases.IsMultiDatabase)
+                {
+                    // A database per authority (or per group of authorities), each with the whole schema.
+                    databases.ConfigureMarten(opts);
+                }
+                else
+                {
+                    opts.Connection(databases.Default);
+                }
+
                 ConfigureMarten(opts);
                 opts.Logger(new RedactingMartenLogger(sp.GetRequiredService<ILogger<RedactingMartenLogger>>()));
                 return opts;
             })
-            .UseNpgsqlDataSource()
             .UseLightweightSessions()
-            .IntegrateWithWolverine()
+            .IntegrateWithWolverine(wolverine =>
+            {
+                // With a database per authority Wolverine wants one database of its own for its (here unused) node and
+                // envelope tables: the default database.
+                if (layout.Databases.Count > 0)
+                {
+                    wolverine.MainDatabaseConnectionString = layout.DefaultConnectionString;
+                }
+            })
             .ApplyAllDatabaseChangesOnStartup();
         services.AddHostedService<SchemaExtras>();
 

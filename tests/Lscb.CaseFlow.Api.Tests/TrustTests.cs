@@ -6,8 +6,14 @@ using Lscb.CaseFlow.Api.Tests.Infrastructure;
 
 namespace Lscb.CaseFlow.Api.Tests;
 
-/// <summary>Each boundary — key, role, source, authority — crossed and refused, for every endpoint.</summary>
-public sealed class TrustTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IAsyncLifetime
+/// <summary>Each boundary — key, role, source, authority — crossed and refused, for every endpoint, with both authorities in one database.</summary>
+public sealed class TrustTests(CaseFlowApp app) : TrustTestsOn<CaseFlowApp>(app);
+
+/// <summary>The same boundaries with the other authority in a database of its own, on another server.</summary>
+public sealed class TrustAcrossDatabasesTests(DatabasePerTenantApp app) : TrustTestsOn<DatabasePerTenantApp>(app);
+
+public abstract class TrustTestsOn<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLifetime
+    where TApp : CaseFlowApp
 {
     /// <summary>Every endpoint, with the roles that may call it.</summary>
     public static TheoryData<string, string, string[]> Endpoints => new()

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lscb.CaseFlow.Api.Ingestion;
-using Npgsql;
 
 namespace Lscb.CaseFlow.Api.Demo;
 
@@ -12,15 +11,18 @@ namespace Lscb.CaseFlow.Api.Demo;
 /// ingestion path that upstream systems use, then the population estimates and the seed's targets.
 /// </summary>
 public sealed class DemoSeeder(
-    IncomingEventValidator validator, EventIngestor ingestor, TargetStore targets, NpgsqlDataSource db, ILogger<DemoSeeder> logger)
+    IncomingEventValidator validator, EventIngestor ingestor, TargetStore targets, TenantDatabases databases, ILogger<DemoSeeder> logger)
     : IHostedService
 {
     private const int BatchSize = 2_000;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var cmd = db.CreateCommand($"select exists (select 1 from {CaseFlowTables.EventKeys})"))
+        // The demo authority is the default tenant: its database, whichever that is.
+        var db = databases.For(TenantIds.Default);
+        await using (var cmd = db.CreateCommand($"select exists (select 1 from {CaseFlowTables.EventKeys} where tenant_id = @tenant)"))
         {
+            cmd.Parameters.AddWithValue("tenant", TenantIds.Default);
             if ((bool)(await cmd.ExecuteScalarAsync(cancellationToken))!)
             {
                 logger.LogInformation("The store holds events already: no demo data loaded.");

@@ -16,7 +16,7 @@ namespace Lscb.CaseFlow.Api.Endpoints;
 /// one request each after the database is back. Npgsql opens new ones on demand, so the service recovers by itself.
 /// </remarks>
 public sealed class DatabaseUnavailableHandler(
-    IProblemDetailsService problemDetails, NpgsqlDataSource dataSource, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
+    IProblemDetailsService problemDetails, TenantDatabases databases, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
 {
     /// <summary>Seconds a client is asked to wait before trying again (as <c>/health</c> says).</summary>
     public const int RetryAfterSeconds = 5;
@@ -34,7 +34,7 @@ public sealed class DatabaseUnavailableHandler(
             return false;
         }
 
-        dataSource.Clear();
+        databases.ClearPools();
 
         // The cause's type and PostgreSQL's code only: never a payload, a statement or its parameters.
         var now = Environment.TickCount64;

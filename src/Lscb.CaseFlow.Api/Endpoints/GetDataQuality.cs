@@ -16,14 +16,14 @@ public static class GetDataQuality
 
     [Authorize(Roles = Roles.Auditor)]
     [WolverineGet("/api/data-quality")]
-    public static async Task<IResult> Get(ClaimsPrincipal user, string? childId, string? rule, int? limit, int? offset, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<IResult> Get(ClaimsPrincipal user, string? childId, string? rule, int? limit, int? offset, TenantDatabases databases, CancellationToken ct)
     {
         if (limit is < 1 or > MaxLimit || offset is < 0)
         {
             return Problems.BadRequest("Malformed parameter", $"'limit' must be 1–{MaxLimit} and 'offset' 0 or more.");
         }
 
-        await using var cmd = db.CreateCommand($"""
+        await using var cmd = databases.For(user.TenantId()).CreateCommand($"""
             select child_id, source, event_id, rule, message, occurred_on, count(*) over () as total
             from {CaseFlowTables.Findings}
             where tenant_id = @tenant

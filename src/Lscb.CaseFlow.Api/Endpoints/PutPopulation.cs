@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Lscb.CaseFlow.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using Wolverine.Http;
 
 namespace Lscb.CaseFlow.Api.Endpoints;
@@ -27,9 +26,9 @@ public static class PutPopulation
 
     [Authorize(Roles = Roles.Admin)]
     [WolverinePut("/api/reference/population/{year}")]
-    public static async Task<IResult> Put(ClaimsPrincipal user, int year, PopulationEstimate body, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<IResult> Put(ClaimsPrincipal user, int year, PopulationEstimate body, TenantDatabases databases, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
+        await using var cmd = databases.For(user.TenantId()).CreateCommand($"""
             insert into {CaseFlowTables.Populations} (tenant_id, year, children) values (@tenant, @year, @children)
             on conflict (tenant_id, year) do update set children = excluded.children
             """);

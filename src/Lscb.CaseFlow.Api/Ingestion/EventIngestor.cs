@@ -28,7 +28,7 @@ public abstract record IngestionOutcome
 /// (tenant, source, id) is claimed in the same transaction that appends the events, so concurrent
 /// clients posting overlapping batches wait for each other instead of storing an event twice.
 /// </summary>
-public sealed class EventIngestor(IDocumentStore store, NpgsqlDataSource dataSource, ILogger<EventIngestor> logger)
+public sealed class EventIngestor(IDocumentStore store, TenantDatabases databases, ILogger<EventIngestor> logger)
 {
     private const int MaxAttempts = 5;
 
@@ -68,7 +68,8 @@ public sealed class EventIngestor(IDocumentStore store, NpgsqlDataSource dataSou
             return new IngestionOutcome.Conflict(inBatchConflicts);
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // The tenant's own database: the key claim, the events and the projection's rows commit together there.
+        await using var connection = await databases.For(tenantId).OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
         await LockChildrenAsync(connection, tx, distinct.Values.Select(e => e.Subject), tenantId, ct);

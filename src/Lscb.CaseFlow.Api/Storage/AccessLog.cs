@@ -9,7 +9,7 @@ public sealed record JourneyRead(long Id, DateTimeOffset ReadAt, string TenantId
 /// The append-only record of every journey read. The database itself refuses to update or delete a row
 /// (<see cref="AppendOnlySql"/>), so not even a bug in this service can rewrite it.
 /// </summary>
-public sealed class AccessLog(NpgsqlDataSource db)
+public sealed class AccessLog(TenantDatabases databases)
 {
     public const int MaxReasonLength = 500;
 
@@ -26,7 +26,7 @@ public sealed class AccessLog(NpgsqlDataSource db)
 
     public async Task RecordAsync(string tenantId, string keyName, string childId, DateOnly? asOf, string? reason, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
+        await using var cmd = databases.For(tenantId).CreateCommand($"""
             insert into {CaseFlowTables.JourneyReads} (tenant_id, key_name, child_id, as_of, reason)
             values (@tenant, @key, @child, @as_of, @reason)
             """);
@@ -41,7 +41,7 @@ public sealed class AccessLog(NpgsqlDataSource db)
     public async Task<(long Total, IReadOnlyList<JourneyRead> Reads)> ListAsync(
         string tenantId, string? childId, string? keyName, DateOnly? from, DateOnly? to, int limit, int offset, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
+        await using var cmd = databases.For(tenantId).CreateCommand($"""
             select id, read_at, tenant_id, key_name, child_id, as_of, reason, count(*) over () as total
             from {CaseFlowTables.JourneyReads}
             where tenant_id = @tenant
@@ -74,13 +74,19 @@ public sealed class AccessLog(NpgsqlDataSource db)
     }
 }
 
-/// <summary>Installs what Marten's schema management cannot express (the access log's trigger), at start.</summary>
-public sealed class SchemaExtras(NpgsqlDataSource db) : IHostedService
+/// <summary>
+/// Installs what Marten's schema management cannot express (the access log's trigger), at start, in every database
+/// (Marten has created its tables in each of them by then).
+/// </summary>
+public sealed class SchemaExtras(TenantDatabases databases) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var cmd = db.CreateCommand(AccessLog.AppendOnlySql);
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var db in databases.Primaries)
+        {
+            await using var cmd = db.CreateCommand(AccessLog.AppendOnlySql);
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

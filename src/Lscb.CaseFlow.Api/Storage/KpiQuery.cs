@@ -9,21 +9,31 @@ namespace Lscb.CaseFlow.Api;
 /// Counts measures (<see cref="Measure"/>) for a window inside PostgreSQL, in one round trip. Each measure becomes
 /// one aggregate with a filter; memory does not grow with the number of children.
 /// </summary>
-public sealed class KpiQuery(NpgsqlDataSource db)
+/// <remarks>
+/// Reads the tenant's read replica when one is configured and has replayed everything its primary had committed when
+/// the request came, else the primary (<see cref="TenantDatabases.ReadForAsync"/>): either way a window asked for after
+/// a 200 includes that batch.
+/// </remarks>
+public sealed class KpiQuery(TenantDatabases databases)
 {
     private readonly ConcurrentDictionary<string, Statements> _statements = new();
 
     /// <summary>Every KPI of <c>kpis.md</c> for the window, with the population that applies to it.</summary>
     public async Task<KpiAnswer> RunAsync(Window window, string tenantId, CancellationToken ct)
     {
-        var counts = await CountAsync(KpiDefinitions.Measures, window, tenantId, ct);
-        var applicable = Population.For(window, await PopulationsAsync(tenantId, ct));
+        var db = await databases.ReadForAsync(tenantId, ct);
+        var counts = await CountAsync(db, KpiDefinitions.Measures, window, tenantId, ct);
+        var applicable = Population.For(window, await PopulationsAsync(db, tenantId, ct));
         var values = KpiDefinitions.All.ToDictionary(k => k.Key, k => k.Evaluate(m => counts[m], applicable?.Children));
         return new KpiAnswer(window, applicable?.Year, applicable?.Children, values);
     }
 
     public async Task<IReadOnlyDictionary<Measure, long>> CountAsync(
-        IReadOnlyList<Measure> measures, Window window, string tenantId, CancellationToken ct)
+        IReadOnlyList<Measure> measures, Window window, string tenantId, CancellationToken ct) =>
+        await CountAsync(await databases.ReadForAsync(tenantId, ct), measures, window, tenantId, ct);
+
+    private async Task<IReadOnlyDictionary<Measure, long>> CountAsync(
+        NpgsqlDataSource db, IReadOnlyList<Measure> measures, Window window, string tenantId, CancellationToken ct)
     {
         var statements = _statements.GetOrAdd(string.Join('|', measures), _ => Statements.For(measures));
         await using var batch = db.CreateBatch();
@@ -53,7 +63,7 @@ public sealed class KpiQuery(NpgsqlDataSource db)
         return counts;
     }
 
-    public async Task<IReadOnlyDictionary<int, long>> PopulationsAsync(string tenantId, CancellationToken ct)
+    private static async Task<IReadOnlyDictionary<int, long>> PopulationsAsync(NpgsqlDataSource db, string tenantId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"select year, children from {CaseFlowTables.Populations} where tenant_id = @tenant");
         cmd.Parameters.AddWithValue("tenant", tenantId);

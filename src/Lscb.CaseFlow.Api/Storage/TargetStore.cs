@@ -4,10 +4,12 @@ using Npgsql;
 namespace Lscb.CaseFlow.Api;
 
 /// <summary>Local targets per KPI key.</summary>
-public sealed class TargetStore(NpgsqlDataSource db)
+public sealed class TargetStore(TenantDatabases databases)
 {
+    /// <summary>A read: from the tenant's replica when it is caught up (<see cref="TenantDatabases.ReadForAsync"/>).</summary>
     public async Task<IReadOnlyDictionary<string, Target>> AllAsync(string tenantId, CancellationToken ct)
     {
+        var db = await databases.ReadForAsync(tenantId, ct);
         await using var cmd = db.CreateCommand($"select kpi, target, limit_value, direction from {CaseFlowTables.Targets} where tenant_id = @tenant order by kpi");
         cmd.Parameters.AddWithValue("tenant", tenantId);
         var targets = new Dictionary<string, Target>();
@@ -23,7 +25,7 @@ public sealed class TargetStore(NpgsqlDataSource db)
 
     public async Task SetAsync(string tenantId, string kpi, Target target, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
+        await using var cmd = databases.For(tenantId).CreateCommand($"""
             insert into {CaseFlowTables.Targets} (tenant_id, kpi, target, limit_value, direction)
             values (@tenant, @kpi, @target, @limit, @direction)
             on conflict (tenant_id, kpi) do update
@@ -39,7 +41,7 @@ public sealed class TargetStore(NpgsqlDataSource db)
 
     public async Task<bool> RemoveAsync(string tenantId, string kpi, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"delete from {CaseFlowTables.Targets} where tenant_id = @tenant and kpi = @kpi");
+        await using var cmd = databases.For(tenantId).CreateCommand($"delete from {CaseFlowTables.Targets} where tenant_id = @tenant and kpi = @kpi");
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.AddWithValue("kpi", kpi);
         return await cmd.ExecuteNonQueryAsync(ct) > 0;

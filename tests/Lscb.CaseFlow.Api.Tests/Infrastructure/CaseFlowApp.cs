@@ -14,9 +14,10 @@ namespace Lscb.CaseFlow.Api.Tests.Infrastructure;
 
 /// <summary>
 /// The API running in memory against its own fresh PostgreSQL database, with the clock fixed at
-/// <see cref="Today"/>. One per test class; tests in a class keep apart by using their own child ids.
+/// <see cref="Today"/>. One per test class; tests in a class keep apart by using their own child ids. A derived
+/// fixture may give more configuration (<see cref="MoreSettingsAsync"/>), such as databases per authority.
 /// </summary>
-public sealed class CaseFlowApp : IAsyncLifetime
+public class CaseFlowApp : IAsyncLifetime
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
@@ -24,7 +25,7 @@ public sealed class CaseFlowApp : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
-    public string ConnectionString { get; private set; } = null!;
+    public string ConnectionString { get; protected set; } = null!;
 
     public FakeTimeProvider Clock { get; } = new(Now);
 
@@ -58,8 +59,14 @@ public sealed class CaseFlowApp : IAsyncLifetime
     {
         var server = await PostgresServer.SharedAsync();
         ConnectionString = await server.CreateDatabaseAsync("caseflow");
+        var more = await MoreSettingsAsync(server);
         Host = await AlbaHost.For<Program>(builder =>
         {
+            foreach (var (name, value) in more)
+            {
+                builder.UseSetting(name, value);
+            }
+
             builder.UseSetting("ConnectionStrings:CaseFlow", ConnectionString);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("CaseFlow:RateLimit:PermitsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -93,6 +100,10 @@ public sealed class CaseFlowApp : IAsyncLifetime
         Client = ClientFor("all");
     }
 
+    /// <summary>Configuration beyond the defaults, made before the app starts (the shared server is given).</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string>> MoreSettingsAsync(PostgresServer server) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+
     /// <summary>A client sending the named key (<see cref="Keys"/>), or none for <c>null</c>.</summary>
     public HttpClient ClientFor(string? keyName)
     {
@@ -105,10 +116,14 @@ public sealed class CaseFlowApp : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
-        Client.Dispose();
-        await Host.DisposeAsync();
+        // Null when the start failed.
+        Client?.Dispose();
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
     }
 
     public Task<HttpResponseMessage> PostEventsAsync(JsonNode batch) => PostRawAsync(batch.ToJsonString());

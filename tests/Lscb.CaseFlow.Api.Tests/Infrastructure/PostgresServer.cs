@@ -52,6 +52,20 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public string AdminConnectionString { get; }
 
+    /// <summary>
+    /// A streaming replica of this dedicated cluster (<c>pg_basebackup -R</c> into a cluster of its own, started as a hot
+    /// standby): it replays everything the primary writes, databases created later included, and answers reads only.
+    /// </summary>
+    public async Task<PostgresServer> StartReplicaAsync()
+    {
+        var replica = await Dedicated().StartReplicaAsync();
+        return new PostgresServer(LocalServer(replica), null, replica, dedicated: true);
+    }
+
+    /// <summary>The connection string of a database of this server.</summary>
+    public string ConnectionStringFor(string database, bool pooled) =>
+        new NpgsqlConnectionStringBuilder(ConnectionStringFor(database)) { Pooling = pooled }.ConnectionString;
+
     public async Task<string> CreateDatabaseAsync(string? prefix = null)
     {
         // Identifiers cannot be bound as parameters, so the name is restricted to [a-z0-9_] and capped at 63 chars.
@@ -183,6 +197,24 @@ public sealed class PostgresServer : IAsyncDisposable
 
         public static async Task<LocalCluster> StartAsync()
         {
+            var cluster = await PrepareAsync();
+            await RunAsync([.. cluster.Command("initdb"), "-D", cluster.DataDir, "--auth=trust", "--no-sync", "-U", "postgres", "-E", "UTF8", "--locale=C"], cluster._dir);
+            await cluster.StartServerAsync();
+            return cluster;
+        }
+
+        /// <summary>A hot standby of this cluster, streaming from it (initdb's trust rules allow replication from 127.0.0.1).</summary>
+        public async Task<LocalCluster> StartReplicaAsync()
+        {
+            var replica = await PrepareAsync();
+            await RunAsync([.. replica.Command("pg_basebackup"), "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture),
+                "-U", "postgres", "-D", replica.DataDir, "-R", "-X", "stream", "--no-sync"], replica._dir);
+            await replica.StartServerAsync();
+            return replica;
+        }
+
+        private static async Task<LocalCluster> PrepareAsync()
+        {
             var bin = FindBinDir() ?? throw new InvalidOperationException(
                 "No PostgreSQL server binaries (initdb) found in PG_BIN, /usr/lib/postgresql/*/bin or PATH. " + Hint);
 
@@ -199,9 +231,6 @@ public sealed class PostgresServer : IAsyncDisposable
 
             var processId = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
             await RunAsync(["sh", "-c", WatchdogScript, "sh", processId, dir, .. cluster.Command("pg_ctl")], dir);
-
-            await RunAsync([.. cluster.Command("initdb"), "-D", cluster.DataDir, "--auth=trust", "--no-sync", "-U", "postgres", "-E", "UTF8", "--locale=C"], dir);
-            await cluster.StartServerAsync();
             return cluster;
         }
 
