@@ -13,9 +13,11 @@ namespace Lscb.CaseFlow.Api;
 /// late or out-of-order event corrects everything it touches (an earlier referral turns a later one into a
 /// re-referral). Runs inline: once a batch is acknowledged, the KPIs include it.
 /// </summary>
-public sealed class ChildFactsProjection : IProjection
+public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger = null) : IProjection
 {
     public const string Name = "child-facts";
+
+    private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     private static readonly DateOnly Epoch = new(1900, 1, 1);
     private const short ChildSpace = 1;
@@ -75,6 +77,7 @@ public sealed class ChildFactsProjection : IProjection
         }
 
         // Inline, the new events are not in the table yet; during a rebuild they are. Either way, merge by id.
+        var timings = new Ingestion.StageClock();
         var tenant = operations.TenantId;
         var stored = await operations.Events.QueryAllRawEvents()
             .Where(e => e.TenantId == tenant && e.StreamKey!.IsOneOf(children))
@@ -85,6 +88,7 @@ public sealed class ChildFactsProjection : IProjection
             .GroupBy(e => e.StreamKey!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => ChildHistory.Of(g.Select(e => (CaseEvent)e.Data)), StringComparer.Ordinal);
 
+        var read = timings.Lap();
         var facts = new List<Fact>();
         var findings = new List<(string Child, Finding Finding, DateOnly On)>();
         foreach (var (child, history) in histories)
@@ -94,7 +98,9 @@ public sealed class ChildFactsProjection : IProjection
             findings.AddRange(DataQuality.Of(history).Select(f => (child, f, occurredOn[(f.Source, f.EventId)])));
         }
 
+        var derive = timings.Lap();
         await QueueCountChangesAsync(operations, tenant, children, facts, cancellation);
+        var counts = timings.Lap();
         operations.QueueSqlCommand($"delete from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?)", tenant, children);
         operations.QueueSqlCommand($"delete from {CaseFlowTables.Findings} where tenant_id = ? and child_id = any(?)", tenant, children);
         if (facts.Count > 0)
@@ -143,6 +149,15 @@ public sealed class ChildFactsProjection : IProjection
                 findings.Select(f => f.Finding.Rule).ToArray(),
                 findings.Select(f => f.Finding.Message).ToArray(),
                 findings.Select(f => f.On).ToArray());
+        }
+
+        // Where the projection's time goes, when asked for (Debug); its writes are queued here and sent with the
+        // session's other commands, so they are in the caller's time (EventIngestor's 'append and projection').
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.LogDebug(
+                "Projection timings: {Events} events, {Children} children, {Stored} stored events read, {Facts} facts; stored events read {ReadMs} ms, facts derived {DeriveMs} ms, previous facts read {CountsMs} ms, writes queued {QueueMs} ms",
+                events.Count, children.Length, stored.Count, facts.Count, read, derive, counts, timings.Lap());
         }
     }
 }
