@@ -52,8 +52,23 @@ public sealed class CaseFlowApp : IAsyncLifetime
     {
         var server = await PostgresServer.SharedAsync();
         ConnectionString = await server.CreateDatabaseAsync("caseflow");
-        Host = await AlbaHost.For<Program>(builder =>
+        Host = await StartHostAsync(environment: null);
+        Client = ClientFor("all");
+    }
+
+    /// <summary>
+    /// Another instance of the API on the same database and keys, in the given environment: <c>Production</c> runs the
+    /// pre-generated code (static type loading) instead of generating it (WebApplicationFactory's default,
+    /// Development). Dispose it.
+    /// </summary>
+    public Task<IAlbaHost> StartHostAsync(string? environment) =>
+        AlbaHost.For<Program>(builder =>
         {
+            if (environment is not null)
+            {
+                builder.UseEnvironment(environment);
+            }
+
             builder.UseSetting("ConnectionStrings:CaseFlow", ConnectionString);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("CaseFlow:RateLimit:PermitsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -82,13 +97,11 @@ public sealed class CaseFlowApp : IAsyncLifetime
 
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         });
-        Client = ClientFor("all");
-    }
 
-    /// <summary>A client sending the named key (<see cref="Keys"/>), or none for <c>null</c>.</summary>
-    public HttpClient ClientFor(string? keyName)
+    /// <summary>A client sending the named key (<see cref="Keys"/>), or none for <c>null</c>; to this app's host or another.</summary>
+    public HttpClient ClientFor(string? keyName, IAlbaHost? host = null)
     {
-        var client = Host.Server.CreateClient();
+        var client = (host ?? Host).Server.CreateClient();
         if (keyName is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Keys[keyName].Key);
