@@ -96,6 +96,8 @@ public static class CaseFlowHost
         opts.Projections.Add(new ChildFactsProjection(loggers?.CreateLogger<ChildFactsProjection>()), ProjectionLifecycle.Inline, ChildFactsProjection.Name, rebuild =>
         {
             rebuild.TeardownDataOnRebuild = true;
+            // Pages of 2,000 events rather than 500: a third less time on the benchmark's events (5,000: slower again).
+            rebuild.BatchSize = 2_000;
             rebuild.DeleteDataInTableOnTeardown(CaseFlowTables.ChildFacts);
             rebuild.DeleteDataInTableOnTeardown(CaseFlowTables.FactCounts);
             rebuild.DeleteDataInTableOnTeardown(CaseFlowTables.Findings);

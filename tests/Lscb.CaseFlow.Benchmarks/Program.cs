@@ -50,7 +50,7 @@ internal static class Program
         Console.WriteLine(json);
         await File.WriteAllTextAsync(outFile, json + "\n");
         PerformanceDoc.Update(Path.Combine(root, "docs", "performance.md"), figures);
-        return figures["replayEqualsProjected"]!.GetValue<bool>() ? 0 : 1;
+        return figures["replayEqualsProjected"]!.GetValue<bool>() && figures["rebuildEqualsIngested"]!.GetValue<bool>() ? 0 : 1;
     }
 
     private static async Task<JsonObject> RunAsync(int n, string server, string apiDll)
@@ -69,7 +69,12 @@ internal static class Program
         figures["children"] = workload.Children.Count;
 
         Log("COPY");
-        figures["copyEventsPerSecond"] = Math.Round(await CopyAsync(db, workload));
+        var cpu = new JsonObject();
+        await using (var meter = await CpuMeter.StartAsync(db, () => Environment.ProcessId))
+        {
+            figures["copyEventsPerSecond"] = Math.Round(await CopyAsync(db, workload));
+            cpu["copy"] = PerThousand(await meter.StopAsync(), workload.Events.Count, "benchmark");
+        }
 
         Log($"starting {apiDll}");
         await using var api = await ApiProcess.StartAsync(apiDll, db);
@@ -77,7 +82,14 @@ internal static class Program
         using var http = api.CreateClient();
 
         Log("POST /api/events");
-        var (rate, requestMs, batches) = await IngestAsync(http, workload, api.Timings);
+        (double Rate, double RequestMs, int Batches) ingested;
+        await using (var meter = await CpuMeter.StartAsync(db, () => api.ProcessId))
+        {
+            ingested = await IngestAsync(http, workload, api.Timings);
+            cpu["ingest"] = PerThousand(await meter.StopAsync(), workload.Events.Count, "api");
+        }
+
+        var (rate, requestMs, batches) = ingested;
         figures["ingestEventsPerSecond"] = Math.Round(rate);
         figures["ingestProfile"] = IngestProfile(api.Timings, requestMs, batches);
         await CheckContactsAsync(http, workload);
@@ -128,10 +140,28 @@ internal static class Program
         figures["rebuildCommandSeconds"] = Math.Round(rebuild.Command.TotalSeconds, 1);
         figures["rebuildPeakRssMb"] = rebuild.PeakRssMb;
         figures["rebuildProfile"] = RebuildProfile(rebuild);
+        cpu["rebuild"] = PerThousand(rebuild.Cpu, workload.Events.Count, "command");
+        figures["cpuMsPerThousandEvents"] = cpu;
         var changed = before.Where(b => after[b.Key] != b.Value).Select(b => b.Key).ToList();
         changed.ForEach(c => Log($"after the rebuild, {c} differs"));
         figures["rebuildEqualsIngested"] = changed.Count == 0;
+        figures["machine"]!["loadAverageAtEnd"] = LoadAverage();
         return figures;
+    }
+
+    /// <summary>
+    /// CPU milliseconds per 1,000 events of our process and of PostgreSQL, and the rate two cores could reach if that
+    /// CPU were all there was to it and both processes kept both cores busy: the CPU-bound ceiling of the step.
+    /// </summary>
+    private static JsonObject PerThousand((double ProcessMs, double PostgresMs) cpu, int events, string process)
+    {
+        var (own, postgres) = (cpu.ProcessMs * 1000 / events, cpu.PostgresMs * 1000 / events);
+        return new JsonObject
+        {
+            [process] = Math.Round(own, 1),
+            ["postgres"] = Math.Round(postgres, 1),
+            ["ceilingOnTwoCoresEventsPerSecond"] = Math.Round(Environment.ProcessorCount * 1000 * 1000 / (own + postgres)),
+        };
     }
 
     /// <summary>
@@ -261,9 +291,11 @@ internal static class Program
             ["memoryGb"] = Math.Round(long.Parse(memKb, CultureInfo.InvariantCulture) / 1024.0 / 1024.0, 1),
             ["postgres"] = connection.PostgreSqlVersion.ToString(),
             // Other work on the machine skews every figure: the 1, 5 and 15 minute load averages at the start say how much there was.
-            ["loadAverage"] = string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)),
+            ["loadAverage"] = LoadAverage(),
         };
     }
+
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>Binary COPY of the events into a plain table with no index or constraint: the physical write limit.</summary>
     private static async Task<double> CopyAsync(string db, Workload workload)

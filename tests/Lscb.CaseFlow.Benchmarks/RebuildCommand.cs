@@ -10,10 +10,12 @@ namespace Lscb.CaseFlow.Benchmarks;
 /// </summary>
 internal static partial class RebuildCommand
 {
-    public sealed record Result(TimeSpan Command, TimeSpan Rebuild, double PeakRssMb, Profile Timings);
+    public sealed record Result(TimeSpan Command, TimeSpan Rebuild, double PeakRssMb, Profile Timings, (double ProcessMs, double PostgresMs) Cpu);
 
     public static async Task<Result> RunAsync(string dll, string connectionString)
     {
+        int? pid = null;
+        await using var meter = await CpuMeter.StartAsync(connectionString, () => pid);
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(dll))!,
@@ -35,6 +37,7 @@ internal static partial class RebuildCommand
         TimeSpan? reported = null;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("'dotnet' did not start.");
+        pid = process.Id;
         void Read(string? line)
         {
             if (line is null || timings.TryAdd(line))
@@ -68,13 +71,14 @@ internal static partial class RebuildCommand
 
         await process.WaitForExitAsync();
         clock.Stop();
+        var cpu = await meter.StopAsync();
         if (process.ExitCode != 0 || reported is null)
         {
             throw new InvalidOperationException(
                 $"'projections rebuild' exited with {process.ExitCode}:\n{string.Join('\n', output.TakeLast(40))}");
         }
 
-        return new Result(clock.Elapsed, reported.Value, Math.Round(peakKb / 1024.0), timings);
+        return new Result(clock.Elapsed, reported.Value, Math.Round(peakKb / 1024.0), timings, cpu);
     }
 
     private static long PeakKb(int pid)

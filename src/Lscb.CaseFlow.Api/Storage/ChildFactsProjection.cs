@@ -76,11 +76,13 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
             return;
         }
 
-        // Inline, the new events are not in the table yet; during a rebuild they are. Either way, merge by id.
+        // The children's other events: inline, the new events are not in the table yet; during a rebuild they are, and
+        // are not read again (most of a child's events are usually in the same page). Either way, merge by id.
         var timings = new Ingestion.StageClock();
         var tenant = operations.TenantId;
+        var given = events.Select(e => e.Id).ToArray();
         var stored = await operations.Events.QueryAllRawEvents()
-            .Where(e => e.TenantId == tenant && e.StreamKey!.IsOneOf(children))
+            .Where(e => e.TenantId == tenant && e.StreamKey!.IsOneOf(children) && !e.Id.IsOneOf(given))
             .ToListAsync(cancellation);
         var histories = stored.Concat(events)
             .DistinctBy(e => e.Id)

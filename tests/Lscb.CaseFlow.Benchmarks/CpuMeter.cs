@@ -1,0 +1,144 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Lscb.CaseFlow.Benchmarks;
+
+/// <summary>
+/// CPU time spent during a stretch of the run by one process of ours (the API or the rebuild command) and by the
+/// PostgreSQL backends serving the benchmark's database, from <c>/proc/&lt;pid&gt;/stat</c> (user + system). Sampled
+/// every 200 ms, so that processes and backends that end before the stretch does still count (up to their last
+/// sample). PostgreSQL's shared background work (WAL writer, checkpointer) is not in it.
+/// </summary>
+internal sealed class CpuMeter : IAsyncDisposable
+{
+    private static readonly double MsPerTick = 1000.0 / 100; // USER_HZ is 100 on Linux
+
+    private readonly string _db;
+    private readonly Func<int?> _process;
+    private readonly Dictionary<int, (double First, double Last)> _backends = [];
+    private (double First, double Last)? _own;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampling;
+
+    private CpuMeter(string db, Func<int?> process)
+    {
+        _db = db;
+        _process = process;
+        _sampling = Task.Run(SampleAsync);
+    }
+
+    /// <summary>Starts measuring the backends of <paramref name="db"/> and the process <paramref name="process"/> names (when it runs).</summary>
+    public static async Task<CpuMeter> StartAsync(string db, Func<int?> process)
+    {
+        var meter = new CpuMeter(db, process);
+        await meter.SampleOnceAsync(first: true);
+        return meter;
+    }
+
+    /// <summary>Stops and gives the CPU milliseconds of our process and of PostgreSQL since the start.</summary>
+    public async Task<(double ProcessMs, double PostgresMs)> StopAsync()
+    {
+        await SampleOnceAsync(first: false);
+        await _stop.CancelAsync();
+        await _sampling;
+        var own = _own is { } o ? o.Last - o.First : 0;
+        return (own, _backends.Values.Sum(b => b.Last - b.First));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _sampling;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task SampleAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(200, _stop.Token);
+                await SampleOnceAsync(first: false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private readonly SemaphoreSlim _lock = new(1, 1);
+
+    private async Task SampleOnceAsync(bool first)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            if (_process() is { } pid && CpuMs(pid) is { } own)
+            {
+                // A process first seen after the start began at zero.
+                _own = _own is { } o ? (o.First, own) : (first ? own : 0, own);
+            }
+
+            foreach (var backend in await BackendsAsync())
+            {
+                if (CpuMs(backend) is { } ms)
+                {
+                    _backends[backend] = _backends.TryGetValue(backend, out var b) ? (b.First, ms) : (first ? ms : 0, ms);
+                }
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<List<int>> BackendsAsync()
+    {
+        var pids = new List<int>();
+        try
+        {
+            await using var connection = new NpgsqlConnection(_db);
+            await connection.OpenAsync();
+            await using var cmd = new NpgsqlCommand(
+                "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()", connection);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                pids.Add(reader.GetInt32(0));
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // A sample missed: the next one counts.
+        }
+
+        return pids;
+    }
+
+    /// <summary>utime + stime of the process, in ms; null once it is gone.</summary>
+    private static double? CpuMs(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name (field 2) is in parentheses and may hold spaces: count fields after its ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return ticks * MsPerTick;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
