@@ -27,22 +27,42 @@ internal sealed class CpuMeter : IAsyncDisposable
         _sampling = Task.Run(SampleAsync);
     }
 
+    private (decimal Wal, long Checkpoints) _server;
+
     /// <summary>Starts measuring the backends of <paramref name="db"/> and the process <paramref name="process"/> names (when it runs).</summary>
     public static async Task<CpuMeter> StartAsync(string db, Func<int?> process)
     {
         var meter = new CpuMeter(db, process);
+        meter._server = await ServerAsync(db);
         await meter.SampleOnceAsync(first: true);
         return meter;
     }
 
-    /// <summary>Stops and gives the CPU milliseconds of our process and of PostgreSQL since the start.</summary>
-    public async Task<(double ProcessMs, double PostgresMs)> StopAsync()
+    /// <summary>
+    /// Stops and gives the CPU milliseconds of our process and of PostgreSQL since the start, the WAL PostgreSQL wrote
+    /// meanwhile (the whole server's: nothing else on it should be writing) and the checkpoints it made.
+    /// </summary>
+    public async Task<Usage> StopAsync()
     {
         await SampleOnceAsync(first: false);
         await _stop.CancelAsync();
         await _sampling;
         var own = _own is { } o ? o.Last - o.First : 0;
-        return (own, _backends.Values.Sum(b => b.Last - b.First));
+        var server = await ServerAsync(_db);
+        return new Usage(own, _backends.Values.Sum(b => b.Last - b.First), (double)(server.Wal - _server.Wal), server.Checkpoints - _server.Checkpoints);
+    }
+
+    public sealed record Usage(double ProcessMs, double PostgresMs, double WalBytes, long Checkpoints);
+
+    private static async Task<(decimal Wal, long Checkpoints)> ServerAsync(string db)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0'), checkpoints_timed + checkpoints_req from pg_stat_bgwriter", connection);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetDecimal(0), reader.GetInt64(1));
     }
 
     public async ValueTask DisposeAsync()

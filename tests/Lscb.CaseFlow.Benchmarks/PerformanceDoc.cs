@@ -104,9 +104,9 @@ internal static class PerformanceDoc
                 $"{f["replayKpiMs"]} ({f["replayKpiMs"]!.GetValue<double>() / yearP95:N0} × the year's KPI p95)")),
             ("replayEqualsProjected", $"{f["replayEqualsProjected"]}"),
             ("rebuildEqualsIngested", $"{f["rebuildEqualsIngested"]}"),
-            ("CPU ms per 1,000 events, COPY (benchmark / PostgreSQL)", Cpu(f, "copy", "benchmark")),
-            ("CPU ms per 1,000 events, ingest (API / PostgreSQL)", Cpu(f, "ingest", "api")),
-            ("CPU ms per 1,000 events, rebuild (command / PostgreSQL)", Cpu(f, "rebuild", "command")),
+            ("CPU ms per 1,000 events, COPY (benchmark / PostgreSQL); WAL per 1,000", Cpu(f, "copy", "benchmark")),
+            ("CPU ms per 1,000 events, ingest (API / PostgreSQL); WAL per 1,000", Cpu(f, "ingest", "api")),
+            ("CPU ms per 1,000 events, rebuild (command / PostgreSQL); WAL per 1,000", Cpu(f, "rebuild", "command")),
             ("peakRssMb (API)", $"{f["peakRssMb"]}"),
             ("rebuildPeakRssMb (rebuild command)", $"{f["rebuildPeakRssMb"]}"),
         };
@@ -136,7 +136,8 @@ internal static class PerformanceDoc
     {
         var cpu = f["cpuMsPerThousandEvents"]![step]!;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{cpu[process]} / {cpu["postgres"]}: at most {cpu["ceilingOnTwoCoresEventsPerSecond"]} events/s on {f["machine"]!["cores"]} cores");
+            $"{cpu[process]} / {cpu["postgres"]}: at most {cpu["ceilingOnTwoCoresEventsPerSecond"]} events/s on {f["machine"]!["cores"]} cores; "
+            + $"{cpu["walKb"]} KB of WAL, {cpu["checkpoints"]} checkpoints");
     }
 
     private static void Stages(StringBuilder s, JsonNode profile, string caption, string unit)

@@ -153,14 +153,16 @@ internal static class Program
     /// CPU milliseconds per 1,000 events of our process and of PostgreSQL, and the rate two cores could reach if that
     /// CPU were all there was to it and both processes kept both cores busy: the CPU-bound ceiling of the step.
     /// </summary>
-    private static JsonObject PerThousand((double ProcessMs, double PostgresMs) cpu, int events, string process)
+    private static JsonObject PerThousand(CpuMeter.Usage usage, int events, string process)
     {
-        var (own, postgres) = (cpu.ProcessMs * 1000 / events, cpu.PostgresMs * 1000 / events);
+        var (own, postgres) = (usage.ProcessMs * 1000 / events, usage.PostgresMs * 1000 / events);
         return new JsonObject
         {
             [process] = Math.Round(own, 1),
             ["postgres"] = Math.Round(postgres, 1),
             ["ceilingOnTwoCoresEventsPerSecond"] = Math.Round(Environment.ProcessorCount * 1000 * 1000 / (own + postgres)),
+            ["walKb"] = Math.Round(usage.WalBytes / events, 1),
+            ["checkpoints"] = usage.Checkpoints,
         };
     }
 

@@ -10,7 +10,7 @@ namespace Lscb.CaseFlow.Benchmarks;
 /// </summary>
 internal static partial class RebuildCommand
 {
-    public sealed record Result(TimeSpan Command, TimeSpan Rebuild, double PeakRssMb, Profile Timings, (double ProcessMs, double PostgresMs) Cpu);
+    public sealed record Result(TimeSpan Command, TimeSpan Rebuild, double PeakRssMb, Profile Timings, CpuMeter.Usage Cpu);
 
     public static async Task<Result> RunAsync(string dll, string connectionString)
     {
