@@ -28,6 +28,7 @@ internal sealed class CpuMeter : IAsyncDisposable
     }
 
     private (decimal Wal, long Checkpoints) _server;
+    private readonly Dictionary<string, int> _waits = new(StringComparer.Ordinal);
 
     /// <summary>Starts measuring the backends of <paramref name="db"/> and the process <paramref name="process"/> names (when it runs).</summary>
     public static async Task<CpuMeter> StartAsync(string db, Func<int?> process)
@@ -49,10 +50,12 @@ internal sealed class CpuMeter : IAsyncDisposable
         await _sampling;
         var own = _own is { } o ? o.Last - o.First : 0;
         var server = await ServerAsync(_db);
-        return new Usage(own, _backends.Values.Sum(b => b.Last - b.First), (double)(server.Wal - _server.Wal), server.Checkpoints - _server.Checkpoints);
+        return new Usage(own, _backends.Values.Sum(b => b.Last - b.First), (double)(server.Wal - _server.Wal), server.Checkpoints - _server.Checkpoints,
+            new Dictionary<string, int>(_waits, StringComparer.Ordinal));
     }
 
-    public sealed record Usage(double ProcessMs, double PostgresMs, double WalBytes, long Checkpoints);
+    /// <param name="Busy">How often a backend was seen running a statement, by what it was doing (samples every 200 ms).</param>
+    public sealed record Usage(double ProcessMs, double PostgresMs, double WalBytes, long Checkpoints, IReadOnlyDictionary<string, int> Busy);
 
     private static async Task<(decimal Wal, long Checkpoints)> ServerAsync(string db)
     {
@@ -108,8 +111,13 @@ internal sealed class CpuMeter : IAsyncDisposable
                 _own = _own is { } o ? (o.First, own) : (first ? own : 0, own);
             }
 
-            foreach (var backend in await BackendsAsync())
+            foreach (var (backend, waiting) in await BackendsAsync())
             {
+                if (waiting is not null)
+                {
+                    _waits[waiting] = _waits.GetValueOrDefault(waiting) + 1;
+                }
+
                 if (CpuMs(backend) is { } ms)
                 {
                     _backends[backend] = _backends.TryGetValue(backend, out var b) ? (b.First, ms) : (first ? ms : 0, ms);
@@ -122,19 +130,28 @@ internal sealed class CpuMeter : IAsyncDisposable
         }
     }
 
-    private async Task<List<int>> BackendsAsync()
+    /// <summary>
+    /// The database's backends, and for each one running a statement what it was doing at that instant: on the CPU, or
+    /// waiting, by PostgreSQL's wait event (a lock on a row or transaction, an internal lock, I/O).
+    /// </summary>
+    private async Task<List<(int Pid, string? Doing)>> BackendsAsync()
     {
-        var pids = new List<int>();
+        var pids = new List<(int, string?)>();
         try
         {
             await using var connection = new NpgsqlConnection(_db);
             await connection.OpenAsync();
-            await using var cmd = new NpgsqlCommand(
-                "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()", connection);
+            await using var cmd = new NpgsqlCommand("""
+                select pid, case when state <> 'active' then null
+                                 when wait_event_type is null then 'CPU'
+                                 when wait_event_type in ('Lock', 'LWLock', 'IO') then wait_event_type || ':' || wait_event
+                                 else wait_event_type end
+                from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+                """, connection);
             await using var reader = await cmd.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                pids.Add(reader.GetInt32(0));
+                pids.Add((reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
             }
         }
         catch (NpgsqlException)

@@ -135,9 +135,11 @@ internal static class PerformanceDoc
     private static string Cpu(JsonObject f, string step, string process)
     {
         var cpu = f["cpuMsPerThousandEvents"]![step]!;
+        var busy = string.Join(", ", cpu["postgresBusy"]!.AsObject().Where(b => b.Key != "samples")
+            .Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key} {b.Value!.GetValue<double>() * 100:0} %")));
         return string.Create(CultureInfo.InvariantCulture,
             $"{cpu[process]} / {cpu["postgres"]}: at most {cpu["ceilingOnTwoCoresEventsPerSecond"]} events/s on {f["machine"]!["cores"]} cores; "
-            + $"{cpu["walKb"]} KB of WAL, {cpu["checkpoints"]} checkpoints");
+            + $"{cpu["walKb"]} KB of WAL, {cpu["checkpoints"]} checkpoints; PostgreSQL's busy backends: {busy}");
     }
 
     private static void Stages(StringBuilder s, JsonNode profile, string caption, string unit)

@@ -163,7 +163,28 @@ internal static class Program
             ["ceilingOnTwoCoresEventsPerSecond"] = Math.Round(Environment.ProcessorCount * 1000 * 1000 / (own + postgres)),
             ["walKb"] = Math.Round(usage.WalBytes / events, 1),
             ["checkpoints"] = usage.Checkpoints,
+            ["postgresBusy"] = Shares(usage.Busy),
         };
+    }
+
+    /// <summary>What PostgreSQL's busy backends were doing, as shares of the samples: the main ones, the rest as "other".</summary>
+    private static JsonObject Shares(IReadOnlyDictionary<string, int> busy)
+    {
+        var total = Math.Max(1, busy.Values.Sum());
+        var shares = new JsonObject { ["samples"] = busy.Values.Sum() };
+        var main = busy.OrderByDescending(b => b.Value).Where(b => b.Value * 50 >= total).ToList();
+        foreach (var (doing, n) in main)
+        {
+            shares[doing] = Math.Round((double)n / total, 3);
+        }
+
+        var rest = total - main.Sum(m => m.Value);
+        if (rest > 0)
+        {
+            shares["other"] = Math.Round((double)rest / total, 3);
+        }
+
+        return shares;
     }
 
     /// <summary>
