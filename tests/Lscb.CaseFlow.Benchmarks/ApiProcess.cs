@@ -8,24 +8,65 @@ namespace Lscb.CaseFlow.Benchmarks;
 
 /// <summary>
 /// The built API (<c>dotnet Lscb.CaseFlow.Api.dll</c>) as a child process on a free local port, the way it is
-/// deployed: its start-up, its memory and its HTTP stack are part of what is measured.
+/// deployed (Production: the pre-generated code, no compiler): its start-up, its memory and its HTTP stack are part
+/// of what is measured. It holds one API key with every role, made up for the run and given only to the process.
 /// </summary>
 internal sealed class ApiProcess : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>The categories whose debug lines give where ingestion's time goes (see <see cref="Profile"/>).</summary>
+    public static readonly string[] ProfiledCategories =
+    [
+        "Lscb.CaseFlow.Api.Endpoints.PostEvents",
+        "Lscb.CaseFlow.Api.Ingestion.EventIngestor",
+        "Lscb.CaseFlow.Api.ChildFactsProjection",
+    ];
+
     private readonly Process _process;
     private readonly PosixSignalRegistration[] _signals;
+    private readonly Profile _profile = new();
 
-    private ApiProcess(Process process, Uri baseAddress)
+    private ApiProcess(Process process, Uri baseAddress, string apiKey)
     {
         _process = process;
         BaseAddress = baseAddress;
+        ApiKey = apiKey;
         // Ctrl+C or a kill of the benchmark must not leave the API running (the signal then ends the benchmark as usual).
         _signals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, _ => Kill(process)))];
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The API's own process (<c>dotnet app.dll</c> runs it in the <c>dotnet</c> process itself).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>The run's key, with every role (<c>Authorization: Bearer …</c>).</summary>
+    public string ApiKey { get; }
+
+    /// <summary>The timings the API has logged so far; <see cref="Profile.Clear"/> starts again.</summary>
+    public Profile Timings => _profile;
+
+    /// <summary>An HTTP client for the API that sends the run's key.</summary>
+    public HttpClient CreateClient()
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        return http;
+    }
+
+    /// <summary>A key of 40 random letters and digits (the API ignores keys under 24 characters).</summary>
+    public static string NewApiKey()
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        return string.Create(40, alphabet, (chars, a) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = a[System.Security.Cryptography.RandomNumberGenerator.GetInt32(a.Length)];
+            }
+        });
+    }
 
     /// <summary>From process start until <c>GET /health</c> first answered 200.</summary>
     public TimeSpan Ready { get; private set; }
@@ -49,16 +90,48 @@ internal sealed class ApiProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        var apiKey = NewApiKey();
         info.Environment["ConnectionStrings__CaseFlow"] = connectionString;
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var category in ProfiledCategories)
+        {
+            info.Environment[$"Logging__LogLevel__{category}"] = "Debug";
+        }
+
+        info.Environment["CaseFlow__ApiKeys__0__Name"] = "benchmark";
+        info.Environment["CaseFlow__ApiKeys__0__Key"] = apiKey;
+        string[] roles = ["ingest", "analyst", "auditor", "admin"];
+        for (var r = 0; r < roles.Length; r++)
+        {
+            info.Environment[$"CaseFlow__ApiKeys__0__Roles__{r}"] = roles[r];
+        }
+
+        info.Environment["CaseFlow__ApiKeys__0__Sources__0"] = "*";
+        // The benchmark's four clients post as fast as they can: no rate limit may slow them.
+        info.Environment["CaseFlow__RateLimit__PermitsPerMinute"] = "100000000";
+
+        // The benchmark's own first request costs it a few hundred ms of compiling its HTTP stack: pay that before the
+        // clock starts (nothing listens yet), so that readySeconds is the API's time alone.
+        using (var warm = new HttpClient { Timeout = TimeSpan.FromSeconds(5) })
+        {
+            try
+            {
+                using var _ = await warm.GetAsync(new Uri(new Uri(url), "/health"));
+            }
+            catch (HttpRequestException)
+            {
+                // Refused, as expected.
+            }
+        }
 
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("'dotnet' did not start.");
-        process.OutputDataReceived += (_, e) => Forward(e.Data);
-        process.ErrorDataReceived += (_, e) => Forward(e.Data);
+        var api = new ApiProcess(process, new Uri(url), apiKey);
+        process.OutputDataReceived += (_, e) => api.Read(e.Data);
+        process.ErrorDataReceived += (_, e) => api.Read(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var api = new ApiProcess(process, new Uri(url));
         try
         {
             await api.WaitUntilHealthyAsync(clock);
@@ -129,9 +202,10 @@ internal sealed class ApiProcess : IAsyncDisposable
         throw new TimeoutException($"GET /health did not answer 200 within {ReadyTimeout.TotalSeconds} s.");
     }
 
-    private static void Forward(string? line)
+    /// <summary>Timing lines go to the profile; anything else is shown.</summary>
+    private void Read(string? line)
     {
-        if (line is not null)
+        if (line is not null && !_profile.TryAdd(line))
         {
             Console.Error.WriteLine($"[api] {line}");
         }

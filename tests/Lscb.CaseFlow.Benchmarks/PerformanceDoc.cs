@@ -19,23 +19,30 @@ internal static class PerformanceDoc
         | --- | --- |
         | events, children | the workload: N events, over this many children (one stream each) |
         | copyEventsPerSecond | raw Npgsql binary COPY of the same events into a plain, unindexed table: the physical write limit of this machine |
-        | readySeconds | from starting `dotnet Lscb.CaseFlow.Api.dll` on the empty database (schema created at start) until `GET /health` answers 200 |
-        | ingestEventsPerSecond | `POST /api/events`, batches of 1,000 from 4 concurrent clients (retractions last, after their targets), until the last 200; inline projections, so the KPIs then include every event (checked) |
+        | readySeconds | from starting `dotnet Lscb.CaseFlow.Api.dll` (Production: the pre-generated code, static type loading) on the empty database (schema created at start) until `GET /health` answers 200 |
+        | ingestEventsPerSecond | `POST /api/events` with an API key holding every role (made up per run), batches of up to 1,000 (whole families) from 4 concurrent clients (retractions last, after their targets), until the last 200; inline projections, so the KPIs then include every event (checked). The tables are analyzed every 5 s meanwhile, as autovacuum keeps a database in service analyzed (on a fresh database it may take a minute or more: see Targets) |
         | kpiP50Ms / kpiP95Ms | `GET /api/kpis` latency over 100 sequential requests after 5 warm-ups, for a quarter (2016-04-01..2016-06-30), a financial year (2016-04-01..2017-03-31) and five years (2014-04-01..2019-03-31) |
         | journeyP50Ms / journeyP95Ms | `GET /api/children/{id}/journey` latency over 100 random children, after 5 warm-ups |
         | replayKpiMs | the financial year's KPIs computed without the projection: every stream fetched through Marten and derived in memory (`ChildHistory` → `ChildFacts` → `KpiDefinitions.Evaluate`) |
         | replayEqualsProjected | whether that replay equals the API's answer for every KPI (numerator, denominator, value) |
-        | peakRssMb | the API process's peak resident memory (VmHWM) at the end |
+        | peakRssMb | the API process's peak resident memory (VmHWM) after ingestion, the queries and the replay |
+        | rebuildEventsPerSecond | `dotnet Lscb.CaseFlow.Api.dll projections rebuild` (Marten's command, what an administrator runs), on the analyzed database: the projected tables emptied, then every event read back and projected again; N over the rebuild's own time as Marten reports it (the command's whole run, start-up included, beside it) |
+        | CPU, WAL, busy | per step (COPY, ingest, rebuild): CPU time of our process and of the PostgreSQL backends serving the database (`/proc/<pid>/stat`, sampled every 200 ms), per 1,000 events, and the rate two cores could reach on that much CPU; the WAL written (`pg_current_wal_lsn`); what the busy backends were doing at each sample (`pg_stat_activity`: on the CPU, or waiting on a lock, an internal lock or I/O) |
+        | rebuildEqualsIngested | whether the KPIs of the three windows, the data-quality findings and the projected tables (every row of `child_facts`, `fact_counts`, `data_quality_findings`) are the same after the rebuild as after ingestion |
+        | rebuildPeakRssMb | the rebuild command's peak resident memory |
+
+        Each section also says where the time of ingestion and of the rebuild goes, from the timings the API logs at Debug
+        (`Lscb.CaseFlow.Api.Endpoints.PostEvents`, `….Ingestion.EventIngestor`, `….ChildFactsProjection`).
 
         Run it (the API is built in Release by the same command; `--api-dll` points at another build):
 
         ```bash
         export ConnectionStrings__CaseFlow='Host=127.0.0.1;Port=5499;Username=postgres'
-        dotnet run -c Release --project tests/Lscb.CaseFlow.Benchmarks -- --events 500000 --out /tmp/bench-500k.json
+        dotnet run -c Release --project tests/Lscb.CaseFlow.Benchmarks -- --events 200000 --out /tmp/bench-200k.json
         ```
 
         It prints the figures as JSON, writes them to `--out`, and replaces the section for its N below. Other work on the
-        machine skews every figure: each section gives the load average at its start.
+        machine skews every figure: each section gives the load average at its start and at its end.
 
         """;
 
@@ -50,8 +57,17 @@ internal static class PerformanceDoc
         var start = lines.FindIndex(l => l.TrimEnd() == heading);
         if (start < 0)
         {
-            lines.Add("");
-            lines.AddRange(section);
+            // A new N goes after the other sizes, before the hand-written sections that follow them (## Targets).
+            var next = lines.FindIndex(l => l.StartsWith("## ", StringComparison.Ordinal) && !l.StartsWith("## N = ", StringComparison.Ordinal));
+            if (next < 0)
+            {
+                lines.Add("");
+                lines.AddRange(section);
+            }
+            else
+            {
+                lines.InsertRange(next, [.. section, ""]);
+            }
         }
         else
         {
@@ -68,28 +84,39 @@ internal static class PerformanceDoc
     private static string Section(string heading, JsonObject f)
     {
         var machine = f["machine"]!;
+        var copy = f["copyEventsPerSecond"]!.GetValue<double>();
         string Windows(string key) => $"{f[key]!["quarter"]} / {f[key]!["year"]} / {f[key]!["fiveYears"]}";
+        string OfCopy(string key) => string.Create(CultureInfo.InvariantCulture, $"{f[key]} ({f[key]!.GetValue<double>() / copy:0.000} × COPY)");
+        var yearP95 = f["kpiP95Ms"]!["year"]!.GetValue<double>();
         var rows = new (string Figure, string Value)[]
         {
             ("events", $"{f["events"]}"),
             ("children", $"{f["children"]}"),
             ("copyEventsPerSecond", $"{f["copyEventsPerSecond"]}"),
+            ("ingestEventsPerSecond", OfCopy("ingestEventsPerSecond")),
+            ("rebuildEventsPerSecond", OfCopy("rebuildEventsPerSecond")
+                + string.Create(CultureInfo.InvariantCulture, $"; {f["rebuildSeconds"]} s, the command {f["rebuildCommandSeconds"]} s from start to exit")),
             ("readySeconds", $"{f["readySeconds"]}"),
-            ("ingestEventsPerSecond", $"{f["ingestEventsPerSecond"]}"),
             ("kpiP50Ms (quarter / year / five years)", Windows("kpiP50Ms")),
             ("kpiP95Ms (quarter / year / five years)", Windows("kpiP95Ms")),
             ("journeyP50Ms", $"{f["journeyP50Ms"]}"),
             ("journeyP95Ms", $"{f["journeyP95Ms"]}"),
-            ("replayKpiMs (financial year)", $"{f["replayKpiMs"]}"),
+            ("replayKpiMs (financial year)", string.Create(CultureInfo.InvariantCulture,
+                $"{f["replayKpiMs"]} ({f["replayKpiMs"]!.GetValue<double>() / yearP95:N0} × the year's KPI p95)")),
             ("replayEqualsProjected", $"{f["replayEqualsProjected"]}"),
-            ("peakRssMb", $"{f["peakRssMb"]}"),
+            ("rebuildEqualsIngested", $"{f["rebuildEqualsIngested"]}"),
+            ("CPU ms per 1,000 events, COPY (benchmark / PostgreSQL); WAL per 1,000", Cpu(f, "copy", "benchmark")),
+            ("CPU ms per 1,000 events, ingest (API / PostgreSQL); WAL per 1,000", Cpu(f, "ingest", "api")),
+            ("CPU ms per 1,000 events, rebuild (command / PostgreSQL); WAL per 1,000", Cpu(f, "rebuild", "command")),
+            ("peakRssMb (API)", $"{f["peakRssMb"]}"),
+            ("rebuildPeakRssMb (rebuild command)", $"{f["rebuildPeakRssMb"]}"),
         };
 
         var s = new StringBuilder();
         s.AppendLine(heading).AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture,
             $"{f["date"]}, N = {f["N"]}: {machine["cores"]} cores, {machine["memoryGb"]} GB memory, PostgreSQL {machine["postgres"]}, "
-            + $"load average {machine["loadAverage"]} at the start.");
+            + $"load average {machine["loadAverage"]} at the start, {machine["loadAverageAtEnd"]} at the end.");
         s.AppendLine();
         s.AppendLine("| figure | value |");
         s.AppendLine("| --- | --- |");
@@ -98,6 +125,35 @@ internal static class PerformanceDoc
             s.AppendLine(CultureInfo.InvariantCulture, $"| {figure} | {value} |");
         }
 
+        Stages(s, f["ingestProfile"]!, "Where a POST of 1,000 events spends its time, summed over every batch (4 at once) and shared out "
+            + "over the requests' time as the clients saw it", "ms per batch");
+        Stages(s, f["rebuildProfile"]!, "Where the rebuild spends its time, per page of events the daemon hands the projection "
+            + string.Create(CultureInfo.InvariantCulture, $"(it read back {f["rebuildProfile"]!["storedEventsReadPerEvent"]} stored events per event)"), "ms per page");
         return s.ToString().TrimEnd('\n');
+    }
+
+    /// <summary>Both processes' CPU per 1,000 events, and the rate that much CPU allows on this machine's cores.</summary>
+    private static string Cpu(JsonObject f, string step, string process)
+    {
+        var cpu = f["cpuMsPerThousandEvents"]![step]!;
+        var busy = string.Join(", ", cpu["postgresBusy"]!.AsObject().Where(b => b.Key != "samples")
+            .Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key} {b.Value!.GetValue<double>() * 100:0} %")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{cpu[process]} / {cpu["postgres"]}: at most {cpu["ceilingOnTwoCoresEventsPerSecond"]} events/s on {f["machine"]!["cores"]} cores; "
+            + $"{cpu["walKb"]} KB of WAL, {cpu["checkpoints"]} checkpoints; PostgreSQL's busy backends: {busy}");
+    }
+
+    private static void Stages(StringBuilder s, JsonNode profile, string caption, string unit)
+    {
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"{caption}: {profile["units"]} in all, {profile["msPerUnit"]} ms each.");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"| stage | {unit} | share |");
+        s.AppendLine("| --- | --- | --- |");
+        foreach (var (stage, figures) in profile["stages"]!.AsObject())
+        {
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {stage} | {figures!["msPerUnit"]} | {figures["share"]!.GetValue<double>() * 100:0.0} % |");
+        }
     }
 }

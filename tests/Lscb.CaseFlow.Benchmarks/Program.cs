@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Lscb.CaseFlow.Api;
 using Lscb.CaseFlow.Kpis;
 using Npgsql;
 using NpgsqlTypes;
@@ -50,7 +51,7 @@ internal static class Program
         Console.WriteLine(json);
         await File.WriteAllTextAsync(outFile, json + "\n");
         PerformanceDoc.Update(Path.Combine(root, "docs", "performance.md"), figures);
-        return figures["replayEqualsProjected"]!.GetValue<bool>() ? 0 : 1;
+        return figures["replayEqualsProjected"]!.GetValue<bool>() && figures["rebuildEqualsIngested"]!.GetValue<bool>() ? 0 : 1;
     }
 
     private static async Task<JsonObject> RunAsync(int n, string server, string apiDll)
@@ -69,15 +70,35 @@ internal static class Program
         figures["children"] = workload.Children.Count;
 
         Log("COPY");
-        figures["copyEventsPerSecond"] = Math.Round(await CopyAsync(db, workload));
+        var cpu = new JsonObject();
+        await using (var meter = await CpuMeter.StartAsync(db, () => Environment.ProcessId))
+        {
+            figures["copyEventsPerSecond"] = Math.Round(await CopyAsync(db, workload));
+            cpu["copy"] = PerThousand(await meter.StopAsync(), workload.Events.Count, "benchmark");
+        }
 
         Log($"starting {apiDll}");
         await using var api = await ApiProcess.StartAsync(apiDll, db);
         figures["readySeconds"] = Math.Round(api.Ready.TotalSeconds, 2);
-        using var http = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+        using var http = api.CreateClient();
 
         Log("POST /api/events");
-        figures["ingestEventsPerSecond"] = Math.Round(await IngestAsync(http, workload));
+        (double Rate, double RequestMs, int Batches) ingested;
+        await using (var meter = await CpuMeter.StartAsync(db, () => api.ProcessId))
+        {
+            using var stop = new CancellationTokenSource();
+            var analyzing = AnalyzeEveryAsync(db, TimeSpan.FromSeconds(5), stop.Token);
+            ingested = await IngestAsync(http, workload, api.Timings);
+            await stop.CancelAsync();
+            await analyzing;
+            cpu["ingest"] = PerThousand(await meter.StopAsync(), workload.Events.Count, "api");
+        }
+
+        await AnalyzeAsync(db);
+
+        var (rate, requestMs, batches) = ingested;
+        figures["ingestEventsPerSecond"] = Math.Round(rate);
+        figures["ingestProfile"] = IngestProfile(api.Timings, requestMs, batches);
         await CheckContactsAsync(http, workload);
         for (var year = 2010; year <= 2019; year++)
         {
@@ -114,8 +135,201 @@ internal static class Program
         differences.ForEach(d => Log($"replay differs: {d}"));
         figures["replayEqualsProjected"] = differences.Count == 0;
 
+        // The API's peak so far: ingestion, queries and the replay's reads. The rebuild is another process.
         figures["peakRssMb"] = Math.Round(api.PeakRssMb());
+
+        Log("projections rebuild");
+        var before = await ProjectedStateAsync(http, db);
+        await AnalyzeAsync(db);
+        var rebuild = await RebuildCommand.RunAsync(apiDll, db);
+        var after = await ProjectedStateAsync(http, db);
+        figures["rebuildEventsPerSecond"] = Math.Round(workload.Events.Count / rebuild.Rebuild.TotalSeconds);
+        figures["rebuildSeconds"] = Math.Round(rebuild.Rebuild.TotalSeconds, 1);
+        figures["rebuildCommandSeconds"] = Math.Round(rebuild.Command.TotalSeconds, 1);
+        figures["rebuildPeakRssMb"] = rebuild.PeakRssMb;
+        figures["rebuildProfile"] = RebuildProfile(rebuild);
+        cpu["rebuild"] = PerThousand(rebuild.Cpu, workload.Events.Count, "command");
+        figures["cpuMsPerThousandEvents"] = cpu;
+        var changed = before.Where(b => after[b.Key] != b.Value).Select(b => b.Key).ToList();
+        changed.ForEach(c => Log($"after the rebuild, {c} differs"));
+        figures["rebuildEqualsIngested"] = changed.Count == 0;
+        figures["machine"]!["loadAverageAtEnd"] = LoadAverage();
         return figures;
+    }
+
+    /// <summary>
+    /// CPU milliseconds per 1,000 events of our process and of PostgreSQL, and the rate two cores could reach if that
+    /// CPU were all there was to it and both processes kept both cores busy: the CPU-bound ceiling of the step.
+    /// </summary>
+    private static JsonObject PerThousand(CpuMeter.Usage usage, int events, string process)
+    {
+        var (own, postgres) = (usage.ProcessMs * 1000 / events, usage.PostgresMs * 1000 / events);
+        return new JsonObject
+        {
+            [process] = Math.Round(own, 1),
+            ["postgres"] = Math.Round(postgres, 1),
+            ["ceilingOnTwoCoresEventsPerSecond"] = Math.Round(Environment.ProcessorCount * 1000 * 1000 / (own + postgres)),
+            ["walKb"] = Math.Round(usage.WalBytes / events, 1),
+            ["checkpoints"] = usage.Checkpoints,
+            ["postgresBusy"] = Shares(usage.Busy),
+        };
+    }
+
+    /// <summary>
+    /// ANALYZE of the service's tables, as autovacuum does for a database in service. Autovacuum only looks every minute
+    /// (autovacuum_naptime) and only at tables grown by a tenth, so on the fresh database of a run the planner may have
+    /// no statistics for the whole of a short ingestion, and plans the projection's reads of a few children as scans of
+    /// the event table: the first runs at 200,000 went 17,700 or 11,000 events/s (rebuild 26,900 or 5,900) by that alone.
+    /// </summary>
+    private static async Task AnalyzeAsync(string db)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"analyze {string.Join(", ", new[]
+        {
+            "mt_events", "mt_streams", "event_keys", "child_facts", "fact_counts", "identities", "data_quality_findings",
+        }.Select(t => $"{CaseFlowTables.Schema}.{t}"))}", connection);
+        cmd.CommandTimeout = 600;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary><see cref="AnalyzeAsync"/> every <paramref name="interval"/> until stopped: statistics as current as a long-running database's.</summary>
+    private static async Task AnalyzeEveryAsync(string db, TimeSpan interval, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(interval, stop);
+                await AnalyzeAsync(db);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+
+    /// <summary>What PostgreSQL's busy backends were doing, as shares of the samples: the main ones, the rest as "other".</summary>
+    private static JsonObject Shares(IReadOnlyDictionary<string, int> busy)
+    {
+        var total = Math.Max(1, busy.Values.Sum());
+        var shares = new JsonObject { ["samples"] = busy.Values.Sum() };
+        var main = busy.OrderByDescending(b => b.Value).Where(b => b.Value * 50 >= total).ToList();
+        foreach (var (doing, n) in main)
+        {
+            shares[doing] = Math.Round((double)n / total, 3);
+        }
+
+        var rest = total - main.Sum(m => m.Value);
+        if (rest > 0)
+        {
+            shares["other"] = Math.Round((double)rest / total, 3);
+        }
+
+        return shares;
+    }
+
+    /// <summary>
+    /// What the projection produced, to compare before and after a rebuild: the KPIs of the three windows, the data
+    /// quality findings (first page and total), and digests of the facts, daily counts and findings tables.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> ProjectedStateAsync(HttpClient http, string db)
+    {
+        var state = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, window) in new[] { ("kpis quarter", Quarter), ("kpis year", Year), ("kpis five years", FiveYears) })
+        {
+            state[name] = (await GetJsonAsync(http, KpiUrl(window))).ToJsonString();
+        }
+
+        state["data-quality"] = (await GetJsonAsync(http, "/api/data-quality?limit=1000")).ToJsonString();
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        foreach (var (name, sql) in new[]
+        {
+            ("child_facts", "select tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key from caseflow.child_facts"),
+            ("fact_counts", "select tenant_id, kind, on_date, flags, n from caseflow.fact_counts where n <> 0"),
+            ("data_quality_findings", "select tenant_id, child_id, source, event_id, rule, message, occurred_on from caseflow.data_quality_findings"),
+        })
+        {
+            await using var cmd = new NpgsqlCommand($"select count(*) || ' ' || coalesce(md5(string_agg(t::text, ';' order by t::text)), '') from ({sql}) t", connection);
+            cmd.CommandTimeout = 600;
+            state[name] = (string)(await cmd.ExecuteScalarAsync())!;
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// Where a POST's time goes, from the API's debug timings: each stage's milliseconds per batch of 1,000 and its
+    /// share of the request as the client saw it. What no stage accounts for is HTTP, routing, authentication, the
+    /// JSON answer and waiting for a thread or a lock.
+    /// </summary>
+    private static JsonObject IngestProfile(Profile p, double requestMs, int batches)
+    {
+        const string post = "Lscb.CaseFlow.Api.Endpoints.PostEvents";
+        const string ingest = "Lscb.CaseFlow.Api.Ingestion.EventIngestor";
+        const string projection = "Lscb.CaseFlow.Api.ChildFactsProjection";
+        var projectionMs = p.Sum(projection, "ReadMs") + p.Sum(projection, "DeriveMs") + p.Sum(projection, "CountsMs") + p.Sum(projection, "QueueMs");
+        var stages = new (string Name, double Ms)[]
+        {
+            ("bodyRead", p.Sum(post, "ReadMs")),
+            ("jsonParse", p.Sum(post, "ParseMs")),
+            ("validation", p.Sum(post, "ValidateMs")),
+            ("hashAndMapping", p.Sum(post, "PrepareMs")),
+            ("connectionAndBegin", p.Sum(ingest, "BeginMs")),
+            ("childLocks", p.Sum(ingest, "LockMs")),
+            ("retractionCheck", p.Sum(ingest, "RetractionCheckMs")),
+            ("keyClaim", p.Sum(ingest, "ClaimMs")),
+            ("projectionReadStoredEvents", p.Sum(projection, "ReadMs")),
+            ("projectionDeriveFacts", p.Sum(projection, "DeriveMs")),
+            ("projectionReadPreviousFacts", p.Sum(projection, "CountsMs")),
+            ("projectionQueueWrites", p.Sum(projection, "QueueMs")),
+            ("appendAndProjectionWrites", p.Sum(ingest, "SaveMs") - projectionMs),
+            ("commit", p.Sum(ingest, "CommitMs")),
+        };
+        return StageTable(stages, requestMs, batches, "httpAndWaiting", p);
+    }
+
+    /// <summary>
+    /// Where the rebuild's time goes: the projection's own steps from its debug timings, per page of events the daemon
+    /// hands it, and the rest (the daemon's reading of the events, the teardown and the writes) as the remainder.
+    /// </summary>
+    private static JsonObject RebuildProfile(RebuildCommand.Result rebuild)
+    {
+        const string projection = "Lscb.CaseFlow.Api.ChildFactsProjection";
+        var p = rebuild.Timings;
+        var stages = new (string Name, double Ms)[]
+        {
+            ("projectionReadStoredEvents", p.Sum(projection, "ReadMs")),
+            ("projectionDeriveFacts", p.Sum(projection, "DeriveMs")),
+            ("projectionReadPreviousFacts", p.Sum(projection, "CountsMs")),
+            ("projectionQueueWrites", p.Sum(projection, "QueueMs")),
+        };
+        var profile = StageTable(stages, rebuild.Rebuild.TotalMilliseconds, p.Lines(projection), "daemonReadsTeardownAndWrites", p);
+        profile["storedEventsReadPerEvent"] = Math.Round(p.Sum(projection, "Stored") / Math.Max(1, p.Sum(projection, "Events")), 2);
+        return profile;
+    }
+
+    private static JsonObject StageTable((string Name, double Ms)[] stages, double totalMs, int units, string remainder, Profile p)
+    {
+        var table = new JsonObject();
+        foreach (var (name, ms) in stages.Append((remainder, totalMs - stages.Sum(s => s.Ms))))
+        {
+            table[name] = new JsonObject
+            {
+                ["msPerUnit"] = Math.Round(ms / Math.Max(1, units), 2),
+                ["share"] = Math.Round(ms / totalMs, 3),
+            };
+        }
+
+        return new JsonObject
+        {
+            ["units"] = units,
+            ["msPerUnit"] = Math.Round(totalMs / Math.Max(1, units), 2),
+            ["stages"] = table,
+            ["raw"] = p.Raw(),
+        };
     }
 
     /// <summary>Drops and creates the bench database on the server, so that every run starts empty.</summary>
@@ -143,9 +357,11 @@ internal static class Program
             ["memoryGb"] = Math.Round(long.Parse(memKb, CultureInfo.InvariantCulture) / 1024.0 / 1024.0, 1),
             ["postgres"] = connection.PostgreSqlVersion.ToString(),
             // Other work on the machine skews every figure: the 1, 5 and 15 minute load averages at the start say how much there was.
-            ["loadAverage"] = string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)),
+            ["loadAverage"] = LoadAverage(),
         };
     }
+
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>Binary COPY of the events into a plain table with no index or constraint: the physical write limit.</summary>
     private static async Task<double> CopyAsync(string db, Workload workload)
@@ -186,47 +402,58 @@ internal static class Program
         return rows.Count / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Every event in batches from concurrent clients; events per second until the last batch is acknowledged.</summary>
-    private static async Task<double> IngestAsync(HttpClient http, Workload workload)
+    /// <summary>
+    /// Every event in batches from concurrent clients: events per second until the last batch is acknowledged, the
+    /// requests' total time as the clients saw it, and the number of requests.
+    /// </summary>
+    private static async Task<(double Rate, double RequestMs, int Batches)> IngestAsync(HttpClient http, Workload workload, Profile timings)
     {
         var (events, retractions) = (workload.Batches(retractions: false), workload.Batches(retractions: true));
 
-        // The first request compiles the endpoint (Wolverine's runtime code generation): keep that out of the rate.
+        // The first request sets up the endpoint and the connection pool: keep that out of the rate.
         using (var warmUp = await http.PostAsync(new Uri("/api/events", UriKind.Relative), JsonContent("[]")))
         {
             await Expect(warmUp, HttpStatusCode.BadRequest);
         }
 
+        timings.Clear();
         var clock = Stopwatch.StartNew();
         // Retractions only once every other batch is stored: the API refuses one whose target it does not hold yet.
-        var accepted = await PostAllAsync(http, events) + await PostAllAsync(http, retractions);
+        var (first, firstMs) = await PostAllAsync(http, events);
+        var (second, secondMs) = await PostAllAsync(http, retractions);
         clock.Stop();
+        var accepted = first + second;
         if (accepted != workload.Events.Count)
         {
             throw new InvalidOperationException($"The API accepted {accepted} of {workload.Events.Count} events.");
         }
 
-        return accepted / clock.Elapsed.TotalSeconds;
+        // The API writes its timing lines asynchronously: give the last ones a moment to arrive.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        return (accepted / clock.Elapsed.TotalSeconds, firstMs + secondMs, events.Count + retractions.Count);
     }
 
-    private static async Task<int> PostAllAsync(HttpClient http, IReadOnlyList<byte[]> batches)
+    private static async Task<(int Accepted, double RequestMs)> PostAllAsync(HttpClient http, IReadOnlyList<byte[]> batches)
     {
         var next = -1;
         var accepted = 0;
+        var ticks = 0L;
         async Task Client()
         {
             for (var i = Interlocked.Increment(ref next); i < batches.Count; i = Interlocked.Increment(ref next))
             {
                 using var content = new ByteArrayContent(batches[i]);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents-batch+json");
+                var started = Stopwatch.GetTimestamp();
                 using var response = await http.PostAsync(new Uri("/api/events", UriKind.Relative), content);
                 var ack = JsonNode.Parse(await Expect(response, HttpStatusCode.OK))!;
+                Interlocked.Add(ref ticks, Stopwatch.GetElapsedTime(started).Ticks);
                 Interlocked.Add(ref accepted, ack["accepted"]!.GetValue<int>());
             }
         }
 
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Client()));
-        return accepted;
+        return (accepted, TimeSpan.FromTicks(ticks).TotalMilliseconds);
     }
 
     /// <summary>Projections are inline: once the last batch is acknowledged, the KPIs must count every live contact.</summary>

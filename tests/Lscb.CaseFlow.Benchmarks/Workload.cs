@@ -17,10 +17,16 @@ internal sealed class Workload
     // Enough families per seed to keep its per-family proportions whole (e.g. a short break per 60 families).
     private const int FamiliesPerSeed = 200;
 
+    private readonly Dictionary<string, string> _families;
+
     private Workload(List<JsonObject> events)
     {
         Events = events;
         Children = events.Select(Subject).Distinct(StringComparer.Ordinal).ToList();
+        _families = events
+            .Where(e => e["data"]?["familyId"] is not null)
+            .GroupBy(Subject, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First()["data"]!["familyId"]!.GetValue<string>(), StringComparer.Ordinal);
     }
 
     public IReadOnlyList<JsonObject> Events { get; }
@@ -63,14 +69,41 @@ internal sealed class Workload
     }
 
     /// <summary>
-    /// POST bodies of <see cref="BatchSize"/> events, either every event but the retractions or only the
-    /// retractions (which the API refuses unless their target is already stored or earlier in the same batch).
+    /// POST bodies of up to <see cref="BatchSize"/> events, either every event but the retractions or only the
+    /// retractions (which the API refuses unless their target is already stored or earlier in the same batch). A batch
+    /// holds whole families, as a source system sends what it recorded about one family together: cut anywhere, two
+    /// batches in flight at once would share a child, and the second would wait for the first to commit (writers to a
+    /// child take turns), which turns four clients into one.
     /// </summary>
-    public IReadOnlyList<byte[]> Batches(bool retractions) => Events
-        .Where(e => IsRetraction(e) == retractions)
-        .Chunk(BatchSize)
-        .Select(chunk => Encoding.UTF8.GetBytes($"[{string.Join(",", chunk.Select(e => e.ToJsonString()))}]"))
-        .ToList();
+    public IReadOnlyList<byte[]> Batches(bool retractions)
+    {
+        var batches = new List<byte[]>();
+        var batch = new List<JsonObject>();
+        foreach (var family in Events.Where(e => IsRetraction(e) == retractions).GroupBy(FamilyOf, StringComparer.Ordinal))
+        {
+            var events = family.ToList();
+            if (batch.Count > 0 && batch.Count + events.Count > BatchSize)
+            {
+                batches.Add(Body(batch));
+                batch.Clear();
+            }
+
+            batch.AddRange(events);
+        }
+
+        if (batch.Count > 0)
+        {
+            batches.Add(Body(batch));
+        }
+
+        return batches;
+
+        static byte[] Body(List<JsonObject> events) => Encoding.UTF8.GetBytes($"[{string.Join(",", events.Select(e => e.ToJsonString()))}]");
+    }
+
+    /// <summary>A child's family (as its contacts name it), or the child itself when none does.</summary>
+    private string FamilyOf(JsonObject e) => _families.GetValueOrDefault(Subject(e)) ?? Subject(e);
+
 
     public static string Text(JsonObject e, string name) => e[name]!.GetValue<string>();
 

@@ -59,10 +59,27 @@ public class CaseFlowApp : IAsyncLifetime
     {
         var server = await PostgresServer.SharedAsync();
         ConnectionString = await server.CreateDatabaseAsync("caseflow");
-        var more = await MoreSettingsAsync(server);
-        Host = await AlbaHost.For<Program>(builder =>
+        _more = await MoreSettingsAsync(server);
+        Host = await StartHostAsync(environment: null);
+        Client = ClientFor("all");
+    }
+
+    private IReadOnlyDictionary<string, string> _more = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Another instance of the API on the same database and keys, in the given environment: <c>Production</c> runs the
+    /// pre-generated code (static type loading) instead of generating it (WebApplicationFactory's default,
+    /// Development). Dispose it.
+    /// </summary>
+    public Task<IAlbaHost> StartHostAsync(string? environment) =>
+        AlbaHost.For<Program>(builder =>
         {
-            foreach (var (name, value) in more)
+            if (environment is not null)
+            {
+                builder.UseEnvironment(environment);
+            }
+
+            foreach (var (name, value) in _more)
             {
                 builder.UseSetting(name, value);
             }
@@ -97,17 +114,15 @@ public class CaseFlowApp : IAsyncLifetime
 
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         });
-        Client = ClientFor("all");
-    }
 
     /// <summary>Configuration beyond the defaults, made before the app starts (the shared server is given).</summary>
     protected virtual Task<IReadOnlyDictionary<string, string>> MoreSettingsAsync(PostgresServer server) =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
 
-    /// <summary>A client sending the named key (<see cref="Keys"/>), or none for <c>null</c>.</summary>
-    public HttpClient ClientFor(string? keyName)
+    /// <summary>A client sending the named key (<see cref="Keys"/>), or none for <c>null</c>; to this app's host or another.</summary>
+    public HttpClient ClientFor(string? keyName, IAlbaHost? host = null)
     {
-        var client = Host.Server.CreateClient();
+        var client = (host ?? Host).Server.CreateClient();
         if (keyName is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Keys[keyName].Key);
