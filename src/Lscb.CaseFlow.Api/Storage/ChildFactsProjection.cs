@@ -24,10 +24,10 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
     private const short FamilySpace = 2;
 
     /// <summary>
-    /// The daily counts' moves: the difference between the children's stored facts and their new ones, in the one
-    /// global order of their rows (see <see cref="QueueCountChanges"/>).
+    /// Moves the daily counts by the difference between the children's stored facts and their new ones, in one
+    /// statement whose rows are locked in one global order, so concurrent batches never deadlock on them.
     /// </summary>
-    private static async Task<List<KeyValuePair<(short Kind, DateOnly On, int Flags), long>>> CountChangesAsync(
+    private static async Task QueueCountChangesAsync(
         IDocumentOperations operations, string tenant, string[] children, List<Fact> facts, CancellationToken ct)
     {
         // Read as text: Marten's raw SQL reader takes one scalar per row.
@@ -48,17 +48,7 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
             changes[key] = changes.GetValueOrDefault(key) + 1;
         }
 
-        return changes.Where(c => c.Value != 0).OrderBy(c => c.Key).ToList();
-    }
-
-    /// <summary>
-    /// Moves the daily counts in one statement whose rows are locked in one global order, so concurrent batches never
-    /// deadlock on them. Every batch moves some of the same days' rows, and holds their locks until it commits: queued
-    /// last, after the facts' and findings' writes, so that another batch waits for a commit, not for all the writes.
-    /// </summary>
-    private static void QueueCountChanges(
-        IDocumentOperations operations, string tenant, List<KeyValuePair<(short Kind, DateOnly On, int Flags), long>> moved)
-    {
+        var moved = changes.Where(c => c.Value != 0).OrderBy(c => c.Key).ToList();
         if (moved.Count == 0)
         {
             return;
@@ -112,7 +102,7 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         }
 
         var derive = timings.Lap();
-        var moved = await CountChangesAsync(operations, tenant, children, facts, cancellation);
+        await QueueCountChangesAsync(operations, tenant, children, facts, cancellation);
         var counts = timings.Lap();
         operations.QueueSqlCommand($"delete from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?)", tenant, children);
         operations.QueueSqlCommand($"delete from {CaseFlowTables.Findings} where tenant_id = ? and child_id = any(?)", tenant, children);
@@ -163,8 +153,6 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
                 findings.Select(f => f.Finding.Message).ToArray(),
                 findings.Select(f => f.On).ToArray());
         }
-
-        QueueCountChanges(operations, tenant, moved);
 
         // Where the projection's time goes, when asked for (Debug); its writes are queued here and sent with the
         // session's other commands, so they are in the caller's time (EventIngestor's 'append and projection').
