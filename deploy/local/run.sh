@@ -77,6 +77,8 @@ export CaseFlow__Pseudonymisation__Secrets__default="$(cat "$secretfile")"
 
 export ConnectionStrings__CaseFlow="Host=127.0.0.1;Port=$port;Username=postgres;Database=caseflow"
 export CaseFlow__SeedDemo=true
+# Readable logs on the terminal (JSON is for log collectors).
+export CaseFlow__Logging__Json=false
 export CaseFlow__ApiKeys__0__Name=local-developer
 export CaseFlow__ApiKeys__0__Key="$key"
 export CaseFlow__ApiKeys__0__Roles__0=ingest

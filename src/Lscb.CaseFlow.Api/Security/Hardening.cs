@@ -27,7 +27,8 @@ public static partial class Hardening
             kestrel.AddServerHeader = false;
         });
 
-        if (!builder.Environment.IsDevelopment())
+        // JSON for log collectors outside development; CaseFlow:Logging:Json=false keeps them readable on a terminal.
+        if (!builder.Environment.IsDevelopment() && builder.Configuration.GetValue("CaseFlow:Logging:Json", true))
         {
             builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
         }
