@@ -50,6 +50,7 @@ public sealed class KpiPropertyTests
             {
                 await SendShuffledAsync(app, Population, seed);
                 (await DailyCountsDisagreeingWithFactsAsync(app)).ShouldBe(0);
+                (await KpiFirstInWindowTests.PreviousDatesDisagreeingAsync(app)).ShouldBe(0);
                 foreach (var window in WindowsToCheck)
                 {
                     var answer = await app.GetJsonAsync($"/api/kpis?from={window.From:yyyy-MM-dd}&to={window.To:yyyy-MM-dd}");

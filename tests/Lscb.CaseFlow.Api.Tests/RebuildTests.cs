@@ -99,7 +99,7 @@ public sealed class RebuildTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 
         foreach (var (table, columns, where) in new[]
         {
-            ("child_facts", "tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key", "true"),
+            ("child_facts", "tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on", "true"),
             ("fact_counts", "tenant_id, kind, on_date, flags, n", "n <> 0"),
             ("data_quality_findings", "tenant_id, child_id, source, event_id, rule, message, occurred_on", "true"),
         })

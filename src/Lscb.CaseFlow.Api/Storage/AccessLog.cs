@@ -75,7 +75,8 @@ public sealed class AccessLog(TenantDatabases databases)
 }
 
 /// <summary>
-/// Installs what Marten's schema management cannot express (the access log's trigger), at start, in every database
+/// Installs what Marten's schema management cannot express (the access log's trigger, the facts' previous dates for
+/// facts written before they existed), at start, in every database
 /// (Marten has created its tables in each of them by then).
 /// </summary>
 public sealed class SchemaExtras(TenantDatabases databases) : IHostedService
@@ -86,6 +87,11 @@ public sealed class SchemaExtras(TenantDatabases databases) : IHostedService
         {
             await using var cmd = db.CreateCommand(AccessLog.AppendOnlySql);
             await cmd.ExecuteNonQueryAsync(cancellationToken);
+
+            // Once per database, and as long as it takes: a large database's facts are all read.
+            await using var backfill = db.CreateCommand(PreviousDatesBackfill.Sql);
+            backfill.CommandTimeout = 0;
+            await backfill.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

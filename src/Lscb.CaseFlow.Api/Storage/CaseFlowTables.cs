@@ -48,12 +48,27 @@ public static class CaseFlowTables
         facts.AddColumn<string>("family_id");
         facts.AddColumn<long>("child_key");
         facts.AddColumn<long>("family_key");
+
+        // The date of the previous fact of the same kind, of the same child (prev_on) and of the same family
+        // (family_prev_on), null for the first: a fact dated in a window whose previous one is null or before the
+        // window is its child's (family's) first there, so distinct children and families in any window are plain
+        // filtered counts rather than distinct sorts. Facts on the same date are ordered (ChildFactsProjection), so
+        // exactly one of them can be the first.
+        facts.AddColumn("prev_on", "date");
+        facts.AddColumn("family_prev_on", "date");
         facts.Indexes.Add(new IndexDefinition("ix_child_facts_window")
         {
             Columns = ["tenant_id", "kind", "on_date"],
-            IncludeColumns = ["flags", "until_date", "milestone", "child_key", "family_key"],
+            IncludeColumns = ["flags", "until_date", "milestone", "child_key", "family_key", "prev_on", "family_prev_on"],
         });
         facts.Indexes.Add(new IndexDefinition("ix_child_facts_child") { Columns = ["tenant_id", "child_id"] });
+
+        // A family's facts, to order them when one of its children changes; only facts with a family (referrals).
+        facts.Indexes.Add(new IndexDefinition("ix_child_facts_family")
+        {
+            Columns = ["tenant_id", "family_key"],
+            Predicate = "family_key is not null",
+        });
         yield return facts;
 
         // A dense number for each child and family id: counting distinct numbers is several times faster than

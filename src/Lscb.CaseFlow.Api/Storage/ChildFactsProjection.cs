@@ -23,23 +23,60 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
     private const short ChildSpace = 1;
     private const short FamilySpace = 2;
 
+    /// <summary>Advisory locks on families (pg_advisory_xact_lock(int, int)), apart from the children's (bigint).</summary>
+    private const int FamilyLockSpace = 2;
+
+    /// <summary>
+    /// The order of a family's facts of one kind, for <c>family_prev_on</c>: by date, then child, then the child's own
+    /// order (its first fact of a date has the earlier <c>prev_on</c>), so that exactly one fact of each date can be
+    /// the family's first in a window, and the same one however the facts were written.
+    /// </summary>
+    private const string FamilyOrder = "partition by family_key, kind order by on_date, child_key, prev_on nulls first";
+
+    /// <summary>
+    /// The date of each fact's previous fact of the same child and kind, null for the first (the facts' order breaks
+    /// ties: OrderBy is stable).
+    /// </summary>
+    internal static DateOnly?[] PreviousDates(IReadOnlyList<Fact> facts)
+    {
+        var previous = new DateOnly?[facts.Count];
+        foreach (var sameKind in Enumerable.Range(0, facts.Count).GroupBy(i => (facts[i].ChildId, facts[i].Kind)))
+        {
+            DateOnly? last = null;
+            foreach (var i in sameKind.OrderBy(i => facts[i].On))
+            {
+                previous[i] = last;
+                last = facts[i].On;
+            }
+        }
+
+        return previous;
+    }
+
     /// <summary>
     /// Moves the daily counts by the difference between the children's stored facts and their new ones, in one
-    /// statement whose rows are locked in one global order, so concurrent batches never deadlock on them.
+    /// statement whose rows are locked in one global order, so concurrent batches never deadlock on them. Returns
+    /// the families of the stored facts.
     /// </summary>
-    private static async Task QueueCountChangesAsync(
+    private static async Task<IReadOnlyCollection<string>> QueueCountChangesAsync(
         IDocumentOperations operations, string tenant, string[] children, List<Fact> facts, CancellationToken ct)
     {
-        // Read as text: Marten's raw SQL reader takes one scalar per row.
+        // Read as text: Marten's raw SQL reader takes one scalar per row. The family id, any text, comes last.
         var old = await operations.AdvancedSql.QueryAsync<string>(
-            $"select concat_ws(',', kind, on_date - date '1900-01-01', flags) from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?)",
+            $"select concat_ws(',', kind, on_date - date '1900-01-01', flags, family_id) from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?)",
             ct, tenant, children);
         var changes = new Dictionary<(short Kind, DateOnly On, int Flags), long>();
+        var families = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in old)
         {
-            var parts = row.Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var fields = row.Split(',', 4);
+            var parts = fields.Take(3).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             var key = ((short)parts[0], Epoch.AddDays(parts[1]), parts[2]);
             changes[key] = changes.GetValueOrDefault(key) - 1;
+            if (fields.Length == 4)
+            {
+                families.Add(fields[3]);
+            }
         }
 
         foreach (var f in facts)
@@ -51,7 +88,7 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         var moved = changes.Where(c => c.Value != 0).OrderBy(c => c.Key).ToList();
         if (moved.Count == 0)
         {
-            return;
+            return families;
         }
 
         operations.QueueSqlCommand($"""
@@ -66,6 +103,24 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
             moved.Select(c => c.Key.On).ToArray(),
             moved.Select(c => c.Key.Flags).ToArray(),
             moved.Select(c => c.Value).ToArray());
+        return families;
+    }
+
+    /// <summary>
+    /// Takes the families' locks, in one global order, until the transaction ends: a family's facts belong to several
+    /// children, which concurrent batches may rewrite, and each batch orders the whole family's facts. Child locks are
+    /// all taken before (EventIngestor) and family locks only here, so the two kinds cannot wait on each other in a cycle.
+    /// </summary>
+    private static async Task LockFamiliesAsync(IDocumentOperations operations, string tenant, string[] families, CancellationToken ct)
+    {
+        if (families.Length == 0)
+        {
+            return;
+        }
+
+        await operations.AdvancedSql.QueryAsync<long>(
+            $"select count(pg_advisory_xact_lock({FamilyLockSpace}, l.k)) from (select distinct hashtext(? || '/' || f) as k from unnest(?::text[]) f order by 1) l",
+            ct, tenant, families);
     }
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
@@ -102,7 +157,10 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         }
 
         var derive = timings.Lap();
-        await QueueCountChangesAsync(operations, tenant, children, facts, cancellation);
+        var oldFamilies = await QueueCountChangesAsync(operations, tenant, children, facts, cancellation);
+        var families = oldFamilies.Concat(facts.Where(f => f.FamilyId is not null).Select(f => f.FamilyId!))
+            .Distinct(StringComparer.Ordinal).ToArray();
+        await LockFamiliesAsync(operations, tenant, families, cancellation);
         var counts = timings.Lap();
         operations.QueueSqlCommand($"delete from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?)", tenant, children);
         operations.QueueSqlCommand($"delete from {CaseFlowTables.Findings} where tenant_id = ? and child_id = any(?)", tenant, children);
@@ -120,14 +178,27 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
                 """,
                 tenant, names.Select(n => n.Space).ToArray(), names.Select(n => n.Name).ToArray());
 
+            // Each new fact's family_prev_on, ordered among the family's facts of other children (the touched children's
+            // old facts are deleted above) and the new ones: the facts are written once, with it.
             operations.QueueSqlCommand($"""
+                with n as (
+                    select f.*, c.key as child_key, fam.key as family_key
+                    from (select ? as tenant_id, * from unnest(?::text[], ?::smallint[], ?::date[], ?::date[], ?::date[], ?::integer[], ?::text[], ?::date[])
+                            with ordinality as u(child_id, kind, on_date, until_date, milestone, flags, family_id, prev_on, position)) f
+                    join {CaseFlowTables.Identities} c on c.tenant_id = f.tenant_id and c.space = {ChildSpace} and c.name = f.child_id
+                    left join {CaseFlowTables.Identities} fam on fam.tenant_id = f.tenant_id and fam.space = {FamilySpace} and fam.name = f.family_id
+                ), ordered as (
+                    select position, lag(on_date) over ({FamilyOrder}) as family_prev_on
+                    from (select family_key, kind, on_date, child_key, prev_on, position from n where family_key is not null
+                          union all
+                          select s.family_key, s.kind, s.on_date, s.child_key, s.prev_on, null from {CaseFlowTables.ChildFacts} s
+                          where s.tenant_id = ? and s.family_key in (select family_key from n)) family_facts
+                )
                 insert into {CaseFlowTables.ChildFacts}
-                    (tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key)
-                select f.tenant_id, f.child_id, f.kind, f.on_date, f.until_date, f.milestone, f.flags, f.family_id, c.key, fam.key
-                from (select ? as tenant_id, * from unnest(?::text[], ?::smallint[], ?::date[], ?::date[], ?::date[], ?::integer[], ?::text[])
-                        as u(child_id, kind, on_date, until_date, milestone, flags, family_id)) f
-                join {CaseFlowTables.Identities} c on c.tenant_id = f.tenant_id and c.space = {ChildSpace} and c.name = f.child_id
-                left join {CaseFlowTables.Identities} fam on fam.tenant_id = f.tenant_id and fam.space = {FamilySpace} and fam.name = f.family_id
+                    (tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on)
+                select n.tenant_id, n.child_id, n.kind, n.on_date, n.until_date, n.milestone, n.flags, n.family_id, n.child_key, n.family_key,
+                       n.prev_on, o.family_prev_on
+                from n left join ordered o on o.position = n.position
                 """,
                 tenant,
                 facts.Select(f => f.ChildId).ToArray(),
@@ -136,7 +207,24 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
                 facts.Select(f => f.Until).ToArray(),
                 facts.Select(f => f.Milestone).ToArray(),
                 facts.Select(f => (int)f.Flags).ToArray(),
-                facts.Select(f => f.FamilyId).ToArray());
+                facts.Select(f => f.FamilyId).ToArray(),
+                PreviousDates(facts),
+                tenant);
+        }
+
+        if (families.Length > 0)
+        {
+            // The other children's facts in the same families: a fact added before theirs, or one removed, changes their
+            // family_prev_on. Only rows whose value changes are written (none, usually).
+            operations.QueueSqlCommand($"""
+                update {CaseFlowTables.ChildFacts} f set family_prev_on = o.family_prev_on
+                from (select ctid as row_id, family_prev_on as stored, lag(on_date) over ({FamilyOrder}) as family_prev_on
+                      from {CaseFlowTables.ChildFacts}
+                      where tenant_id = ? and family_key in (
+                          select key from {CaseFlowTables.Identities} where tenant_id = ? and space = {FamilySpace} and name = any(?))) o
+                where f.ctid = o.row_id and o.stored is distinct from o.family_prev_on
+                """,
+                tenant, tenant, families);
         }
 
         if (findings.Count > 0)

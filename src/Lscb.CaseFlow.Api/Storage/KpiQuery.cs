@@ -83,7 +83,7 @@ public sealed class KpiQuery(TenantDatabases databases)
     /// <summary>
     /// Up to three statements, each reading what it needs through its own index: event counts from the daily
     /// counts (a window costs its days, not its events), distinct children and families from the facts dated in
-    /// the window, and children with a span open at its end from the spans started by then.
+    /// the window that are their first there, and children with a span open at its end from the spans started by then.
     /// </summary>
     private sealed record Statements(IReadOnlyList<Part> Parts)
     {
@@ -100,14 +100,15 @@ public sealed class KpiQuery(TenantDatabases databases)
                     """, Kinds(events), events));
             }
 
-            var distinct = measures.Where(m => m is Measure.ChildrenIn or Measure.FamiliesIn).Distinct().ToList();
-            if (distinct.Count > 0)
+            var firsts = measures.Where(m => m is Measure.ChildrenIn or Measure.FamiliesIn).Distinct().ToList();
+            if (firsts.Count > 0)
             {
+                var kinds = Kinds(firsts);
                 parts.Add(new Part($"""
-                    select {string.Join(", ", distinct.Select(DistinctOf))}
+                    select {string.Join(", ", firsts.Select(m => FirstsOf(m, kinds.Length > 1)))}
                     from {CaseFlowTables.ChildFacts}
                     where tenant_id = @tenant and kind = any(@kinds) and on_date between @from and @to
-                    """, Kinds(distinct), distinct));
+                    """, kinds, firsts));
             }
 
             var open = measures.OfType<Measure.ChildrenOpenAtEnd>().Distinct().ToList<Measure>();
@@ -137,10 +138,26 @@ public sealed class KpiQuery(TenantDatabases databases)
             ? $"sum(n) filter (where kind = {(short)m.Kind} and flags & {(int)m.Having} = {(int)m.Having} and flags & {(int)m.Lacking} = 0)::bigint"
             : throw new NotSupportedException(measure.GetType().Name);
 
+        /// <summary>
+        /// Distinct children (families) with a fact of a kind in the window, counted as the facts in it that are their
+        /// child's (family's) first there: no earlier fact of the kind, or the one before it dated before the window.
+        /// A filtered count over the window's index entries, where <c>count(distinct …)</c> sorted them.
+        /// </summary>
+        private static string FirstsOf(Measure measure, bool manyKinds)
+        {
+            var (kind, previous, having) = measure switch
+            {
+                Measure.ChildrenIn m => (m.Kind, "prev_on", ""),
+                Measure.FamiliesIn m => (m.Kind, "family_prev_on", "family_key is not null and "),
+                _ => throw new NotSupportedException(measure.GetType().Name),
+            };
+
+            // The kind test only where the statement reads several kinds.
+            return $"count(*) filter (where {(manyKinds ? $"kind = {(short)kind} and " : "")}{having}({previous} is null or {previous} < @from))";
+        }
+
         private static string DistinctOf(Measure measure) => measure switch
         {
-            Measure.ChildrenIn m => $"count(distinct child_key) filter (where kind = {(short)m.Kind})",
-            Measure.FamiliesIn m => $"count(distinct family_key) filter (where kind = {(short)m.Kind})",
             Measure.ChildrenOpenAtEnd m =>
                 $"count(distinct child_key) filter (where kind = {(short)m.Kind} and flags & {(int)m.Excluding} = 0"
                 + $"{(m.MilestoneReached ? " and milestone <= @to" : "")})",
