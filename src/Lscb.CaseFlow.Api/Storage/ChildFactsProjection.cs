@@ -55,19 +55,32 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
 
     /// <summary>
     /// Moves the daily counts by the difference between the children's stored facts and their new ones, in one
-    /// statement whose rows are locked in one global order, so concurrent batches never deadlock on them. Returns
-    /// the families of the stored facts.
+    /// statement whose rows are locked in one global order, so concurrent batches never deadlock on them. The read of
+    /// the stored facts also takes the locks of their families and of the new facts' families, in one global order,
+    /// until the transaction ends: a family's facts belong to several children, which concurrent batches may rewrite,
+    /// and each batch orders the whole family's facts. Child locks are all taken before (EventIngestor) and family locks
+    /// only here, so the two cannot wait on each other in a cycle. Returns the families of the stored facts.
     /// </summary>
     private static async Task<IReadOnlyCollection<string>> QueueCountChangesAsync(
         IDocumentOperations operations, string tenant, string[] children, List<Fact> facts, CancellationToken ct)
     {
-        // Read as text: Marten's raw SQL reader takes one scalar per row. The family id, any text, comes last.
-        var old = await operations.AdvancedSql.QueryAsync<string>(
-            $"select concat_ws(',', kind, on_date - date '1900-01-01', flags, family_id) from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?)",
-            ct, tenant, children);
+        // Read as text: Marten's raw SQL reader takes one scalar per row. The family id, any text, comes last; the
+        // locks' row (union all runs both parts whatever the first returns) starts with a letter.
+        var newFamilies = facts.Where(f => f.FamilyId is not null).Select(f => f.FamilyId!).Distinct(StringComparer.Ordinal).ToArray();
+        var old = await operations.AdvancedSql.QueryAsync<string>($"""
+            select concat_ws(',', kind, on_date - date '1900-01-01', flags, family_id) from {CaseFlowTables.ChildFacts}
+            where tenant_id = ? and child_id = any(?)
+            union all
+            select 'locked ' || count(pg_advisory_xact_lock({FamilyLockSpace}, l.k))
+            from (select distinct hashtext(? || '/' || f.family_id) as k
+                  from (select family_id from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?) and family_id is not null
+                        union all select unnest(?::text[])) f
+                  order by 1) l
+            """,
+            ct, tenant, children, tenant, tenant, children, newFamilies);
         var changes = new Dictionary<(short Kind, DateOnly On, int Flags), long>();
-        var families = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in old)
+        var families = new HashSet<string>(newFamilies, StringComparer.Ordinal);
+        foreach (var row in old.Where(r => !r.StartsWith("locked ", StringComparison.Ordinal)))
         {
             var fields = row.Split(',', 4);
             var parts = fields.Take(3).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
@@ -106,22 +119,6 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         return families;
     }
 
-    /// <summary>
-    /// Takes the families' locks, in one global order, until the transaction ends: a family's facts belong to several
-    /// children, which concurrent batches may rewrite, and each batch orders the whole family's facts. Child locks are
-    /// all taken before (EventIngestor) and family locks only here, so the two kinds cannot wait on each other in a cycle.
-    /// </summary>
-    private static async Task LockFamiliesAsync(IDocumentOperations operations, string tenant, string[] families, CancellationToken ct)
-    {
-        if (families.Length == 0)
-        {
-            return;
-        }
-
-        await operations.AdvancedSql.QueryAsync<long>(
-            $"select count(pg_advisory_xact_lock({FamilyLockSpace}, l.k)) from (select distinct hashtext(? || '/' || f) as k from unnest(?::text[]) f order by 1) l",
-            ct, tenant, families);
-    }
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
@@ -157,10 +154,7 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         }
 
         var derive = timings.Lap();
-        var oldFamilies = await QueueCountChangesAsync(operations, tenant, children, facts, cancellation);
-        var families = oldFamilies.Concat(facts.Where(f => f.FamilyId is not null).Select(f => f.FamilyId!))
-            .Distinct(StringComparer.Ordinal).ToArray();
-        await LockFamiliesAsync(operations, tenant, families, cancellation);
+        var families = await QueueCountChangesAsync(operations, tenant, children, facts, cancellation);
         var counts = timings.Lap();
         operations.QueueSqlCommand($"delete from {CaseFlowTables.ChildFacts} where tenant_id = ? and child_id = any(?)", tenant, children);
         operations.QueueSqlCommand($"delete from {CaseFlowTables.Findings} where tenant_id = ? and child_id = any(?)", tenant, children);
@@ -177,9 +171,14 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
                 on conflict do nothing
                 """,
                 tenant, names.Select(n => n.Space).ToArray(), names.Select(n => n.Name).ToArray());
+        }
 
-            // Each new fact's family_prev_on, ordered among the family's facts of other children (the touched children's
-            // old facts are deleted above) and the new ones: the facts are written once, with it.
+        if (facts.Count > 0 || families.Count > 0)
+        {
+            // The new facts, each with its family_prev_on, ordered among the new facts and the other children's facts of
+            // the families the touched children had or have (their own old facts are deleted above); the other children's
+            // facts whose family_prev_on that changes (a fact added before theirs, or one removed) are corrected in the
+            // same statement, from the same read of the families.
             operations.QueueSqlCommand($"""
                 with n as (
                     select f.*, c.key as child_key, fam.key as family_key
@@ -188,11 +187,18 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
                     join {CaseFlowTables.Identities} c on c.tenant_id = f.tenant_id and c.space = {ChildSpace} and c.name = f.child_id
                     left join {CaseFlowTables.Identities} fam on fam.tenant_id = f.tenant_id and fam.space = {FamilySpace} and fam.name = f.family_id
                 ), ordered as (
-                    select position, lag(on_date) over ({FamilyOrder}) as family_prev_on
-                    from (select family_key, kind, on_date, child_key, prev_on, position from n where family_key is not null
+                    select position, row_id, stored, lag(on_date) over ({FamilyOrder}) as family_prev_on
+                    from (select family_key, kind, on_date, child_key, prev_on, position, null::tid as row_id, null::date as stored
+                          from n where family_key is not null
                           union all
-                          select s.family_key, s.kind, s.on_date, s.child_key, s.prev_on, null from {CaseFlowTables.ChildFacts} s
-                          where s.tenant_id = ? and s.family_key in (select family_key from n)) family_facts
+                          select s.family_key, s.kind, s.on_date, s.child_key, s.prev_on, null, s.ctid, s.family_prev_on
+                          from {CaseFlowTables.ChildFacts} s
+                          where s.tenant_id = ? and s.family_key in (
+                              select key from {CaseFlowTables.Identities} where tenant_id = ? and space = {FamilySpace} and name = any(?))) family_facts
+                ), corrected as (
+                    update {CaseFlowTables.ChildFacts} f set family_prev_on = o.family_prev_on
+                    from ordered o
+                    where o.row_id is not null and f.ctid = o.row_id and o.stored is distinct from o.family_prev_on
                 )
                 insert into {CaseFlowTables.ChildFacts}
                     (tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on)
@@ -209,22 +215,9 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
                 facts.Select(f => (int)f.Flags).ToArray(),
                 facts.Select(f => f.FamilyId).ToArray(),
                 PreviousDates(facts),
-                tenant);
-        }
-
-        if (families.Length > 0)
-        {
-            // The other children's facts in the same families: a fact added before theirs, or one removed, changes their
-            // family_prev_on. Only rows whose value changes are written (none, usually).
-            operations.QueueSqlCommand($"""
-                update {CaseFlowTables.ChildFacts} f set family_prev_on = o.family_prev_on
-                from (select ctid as row_id, family_prev_on as stored, lag(on_date) over ({FamilyOrder}) as family_prev_on
-                      from {CaseFlowTables.ChildFacts}
-                      where tenant_id = ? and family_key in (
-                          select key from {CaseFlowTables.Identities} where tenant_id = ? and space = {FamilySpace} and name = any(?))) o
-                where f.ctid = o.row_id and o.stored is distinct from o.family_prev_on
-                """,
-                tenant, tenant, families);
+                tenant,
+                tenant,
+                families.ToArray());
         }
 
         if (findings.Count > 0)
