@@ -49,10 +49,11 @@ internal static class PerformanceDoc
     public static void Update(string path, JsonObject figures)
     {
         var n = figures["N"]!.GetValue<int>();
-        var heading = string.Create(CultureInfo.InvariantCulture, $"## N = {n:N0} events");
+        var asynchronous = figures["projection"]?.GetValue<string>() == "async";
+        var heading = string.Create(CultureInfo.InvariantCulture, $"## N = {n:N0} events{(asynchronous ? ", asynchronous projection" : "")}");
         var text = File.Exists(path) ? File.ReadAllText(path) : Intro;
         var lines = text.TrimEnd('\n').Split('\n').ToList();
-        var section = Section(heading, figures).Split('\n');
+        var section = (asynchronous ? AsynchronousSection(heading, figures) : Section(heading, figures)).Split('\n');
 
         var start = lines.FindIndex(l => l.TrimEnd() == heading);
         if (start < 0)
@@ -129,6 +130,46 @@ internal static class PerformanceDoc
             + "over the requests' time as the clients saw it", "ms per batch");
         Stages(s, f["rebuildProfile"]!, "Where the rebuild spends its time, per page of events the daemon hands the projection "
             + string.Create(CultureInfo.InvariantCulture, $"(it read back {f["rebuildProfile"]!["storedEventsReadPerEvent"]} stored events per event)"), "ms per page");
+        return s.ToString().TrimEnd('\n');
+    }
+
+    private static string AsynchronousSection(string heading, JsonObject f)
+    {
+        var machine = f["machine"]!;
+        var copy = f["copyEventsPerSecond"]!.GetValue<double>();
+        string Windows(string key) => $"{f[key]!["quarter"]} / {f[key]!["year"]} / {f[key]!["fiveYears"]}";
+        string OfCopy(string key) => string.Create(CultureInfo.InvariantCulture, $"{f[key]} ({f[key]!.GetValue<double>() / copy:0.000} × COPY)");
+        var rows = new (string Figure, string Value)[]
+        {
+            ("events", $"{f["events"]}"),
+            ("children", $"{f["children"]}"),
+            ("copyEventsPerSecond", $"{f["copyEventsPerSecond"]}"),
+            ("ingestAcknowledgedEventsPerSecond (until the last 200)", OfCopy("ingestAcknowledgedEventsPerSecond")),
+            ("ingestEventsPerSecond (until the KPIs count every event)", OfCopy("ingestEventsPerSecond")),
+            ("projectionCatchUpSeconds (after the last 200)", $"{f["projectionCatchUpSeconds"]}"),
+            ("readySeconds", $"{f["readySeconds"]}"),
+            ("daemonPlacedSeconds (start to the daemon's assignment)", $"{f["daemonPlacedSeconds"]}"),
+            ("kpiP50Ms (quarter / year / five years)", Windows("kpiP50Ms")),
+            ("kpiP95Ms (quarter / year / five years)", Windows("kpiP95Ms")),
+            ("CPU ms per 1,000 events, COPY (benchmark / PostgreSQL); WAL per 1,000", Cpu(f, "copy", "benchmark")),
+            ("CPU ms per 1,000 events, ingest and projection (API / PostgreSQL); WAL per 1,000", Cpu(f, "ingest", "api")),
+            ("peakRssMb (API)", $"{f["peakRssMb"]}"),
+        };
+
+        var s = new StringBuilder();
+        s.AppendLine(heading).AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"{f["date"]}, N = {f["N"]}, `--projection async`: {machine["cores"]} cores, {machine["memoryGb"]} GB memory, PostgreSQL {machine["postgres"]}, "
+            + $"load average {machine["loadAverage"]} at the start, {machine["loadAverageAtEnd"]} at the end. One API node runs the daemon; "
+            + $"the rebuild and the replay are the same work as in the inline run.");
+        s.AppendLine();
+        s.AppendLine("| figure | value |");
+        s.AppendLine("| --- | --- |");
+        foreach (var (figure, value) in rows)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {figure} | {value} |");
+        }
+
         return s.ToString().TrimEnd('\n');
     }
 

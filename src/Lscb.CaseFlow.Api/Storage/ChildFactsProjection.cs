@@ -11,11 +11,16 @@ namespace Lscb.CaseFlow.Api;
 /// Keeps each child's facts and data-quality findings current. Whenever a child's stream changes, the
 /// child's whole history is read back and the facts are derived again by the domain's pure functions, so a
 /// late or out-of-order event corrects everything it touches (an earlier referral turns a later one into a
-/// re-referral). Runs inline: once a batch is acknowledged, the KPIs include it.
+/// re-referral). Runs inline by default (once a batch is acknowledged, the KPIs include it), or in Marten's daemon
+/// (<see cref="ProjectionSettings"/>), where a page of events may hold many children's, and a child's events past the
+/// page are read too: the facts are recomputed from the whole stream either way, so the order of pages cannot matter.
 /// </summary>
 public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger = null) : IProjection
 {
     public const string Name = "child-facts";
+
+    /// <summary>The daemon's one shard of it, as named in <c>mt_event_progression</c> when it runs asynchronously.</summary>
+    public const string ShardName = Name + ":All";
 
     private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
