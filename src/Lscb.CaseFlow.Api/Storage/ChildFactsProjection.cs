@@ -73,6 +73,18 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
             moved.Select(c => c.Value).ToArray());
     }
 
+    /// <summary>
+    /// A child's facts and data-quality findings from its whole history, by the domain's pure functions: what this
+    /// projection writes, and what <see cref="FactsRebuild"/> writes in bulk.
+    /// </summary>
+    public static void Derive(string child, ChildHistory history, List<Fact> facts, List<ChildFinding> findings)
+    {
+        facts.AddRange(ChildFacts.Of(child, history));
+        var occurredOn = history.Live.ToDictionary(e => (e.Source, e.EventId), e => e.OccurredOn);
+        var imported = history.Only(e => e.Source == Imports.HistoryImporter.Source);
+        findings.AddRange(DataQuality.Of(history).Concat(CensusRules.Of(imported)).Select(f => new ChildFinding(child, f, occurredOn[(f.Source, f.EventId)])));
+    }
+
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var children = events.Select(e => e.StreamKey!).Distinct(StringComparer.Ordinal).ToArray();
@@ -97,13 +109,10 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
 
         var read = timings.Lap();
         var facts = new List<Fact>();
-        var findings = new List<(string Child, Finding Finding, DateOnly On)>();
+        var findings = new List<ChildFinding>();
         foreach (var (child, history) in histories)
         {
-            facts.AddRange(ChildFacts.Of(child, history));
-            var occurredOn = history.Live.ToDictionary(e => (e.Source, e.EventId), e => e.OccurredOn);
-            var imported = history.Only(e => e.Source == Imports.HistoryImporter.Source);
-            findings.AddRange(DataQuality.Of(history).Concat(CensusRules.Of(imported)).Select(f => (child, f, occurredOn[(f.Source, f.EventId)])));
+            Derive(child, history, facts, findings);
         }
 
         var derive = timings.Lap();
@@ -169,3 +178,6 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         }
     }
 }
+
+/// <summary>A data-quality finding about a child, dated by the event it is about.</summary>
+public sealed record ChildFinding(string Child, Finding Finding, DateOnly On);
