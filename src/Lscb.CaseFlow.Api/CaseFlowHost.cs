@@ -20,6 +20,7 @@ public static class CaseFlowHost
     {
         // Read once here, so that a missing connection string fails at start with its own message.
         var layout = TenancyLayout.From(builder.Configuration);
+        var projections = ProjectionSettings.From(builder.Configuration);
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -39,6 +40,7 @@ public static class CaseFlowHost
         services.AddExceptionHandler<Endpoints.DatabaseUnavailableHandler>();
         services.AddExceptionHandler<Endpoints.UnstorableTextHandler>();
         services.AddExceptionHandler<Endpoints.UnknownTenantHandler>();
+        services.AddExceptionHandler<Endpoints.ProjectionBehindHandler>();
         builder.AddCaseFlowSecurity();
         builder.AddCaseFlowHardening();
 
@@ -56,19 +58,24 @@ public static class CaseFlowHost
                     opts.Connection(databases.Default);
                 }
 
-                ConfigureMarten(opts, sp.GetRequiredService<ILoggerFactory>());
+                ConfigureMarten(opts, sp.GetRequiredService<ILoggerFactory>(), projections.Lifecycle);
                 opts.Logger(new RedactingMartenLogger(sp.GetRequiredService<ILogger<RedactingMartenLogger>>()));
                 return opts;
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine(wolverine =>
             {
-                // With a database per authority Wolverine wants one database of its own for its (here unused) node and
-                // envelope tables: the default database.
+                // With a database per authority Wolverine wants one database of its own for its node and envelope
+                // tables: the default database.
                 if (layout.Databases.Count > 0)
                 {
                     wolverine.MainDatabaseConnectionString = layout.DefaultConnectionString;
                 }
+
+                // Asynchronous projection: Wolverine runs Marten's daemons as agents, one per database, spread over
+                // the nodes by the elected leader and moved when a node leaves or stops answering. Never Marten's own
+                // AddAsyncDaemon beside it.
+                wolverine.UseWolverineManagedEventSubscriptionDistribution = projections.Async;
             })
             .ApplyAllDatabaseChangesOnStartup();
         services.AddHostedService<SchemaExtras>();
@@ -88,15 +95,27 @@ public static class CaseFlowHost
             opts.UseRuntimeCompilation();
             opts.CodeGeneration.TypeLoadMode = development ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
 
-            // Wolverine serves HTTP here and handles no messages: no inbox, outbox, node agents or durability
-            // polling, so nothing in the background depends on, or fails noisily without, the database.
-            opts.Durability.Mode = DurabilityMode.MediatorOnly;
+            // Wolverine serves HTTP here and handles no messages. With the inline projection nothing runs in the
+            // background either: no inbox, outbox, node agents or durability polling, so nothing depends on, or fails
+            // noisily without, the database. The asynchronous projection needs the node agents (heartbeats, leader
+            // election, agent assignment), which live in Wolverine's durable mode.
+            if (projections.Async)
+            {
+                opts.Durability.Mode = DurabilityMode.Balanced;
+                opts.Durability.HealthCheckPollingTime = projections.HealthCheck;
+                opts.Durability.StaleNodeTimeout = projections.StaleNode;
+            }
+            else
+            {
+                opts.Durability.Mode = DurabilityMode.MediatorOnly;
+            }
         });
         services.AddWolverineHttp();
         return builder;
     }
 
-    public static void ConfigureMarten(StoreOptions opts, ILoggerFactory? loggers = null)
+    public static void ConfigureMarten(
+        StoreOptions opts, ILoggerFactory? loggers = null, ProjectionLifecycle lifecycle = ProjectionLifecycle.Inline)
     {
         opts.DatabaseSchemaName = CaseFlowTables.Schema;
 
@@ -114,7 +133,7 @@ public static class CaseFlowHost
         // the projection writes, in every table, or only the tenant's rows when one tenant is rebuilt; the identities
         // (dense numbers) stay. The facts and the daily counts then come back from the event log alone: the counts
         // move by differences, so they must start from nothing.
-        opts.Projections.Add(new ChildFactsProjection(loggers?.CreateLogger<ChildFactsProjection>()), ProjectionLifecycle.Inline, ChildFactsProjection.Name, rebuild =>
+        opts.Projections.Add(new ChildFactsProjection(loggers?.CreateLogger<ChildFactsProjection>()), lifecycle, ChildFactsProjection.Name, rebuild =>
         {
             rebuild.TeardownDataOnRebuild = true;
             // Pages of 2,000 events rather than 500: a third less time on the benchmark's events (5,000: slower again).

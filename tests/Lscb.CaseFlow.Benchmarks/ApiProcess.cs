@@ -71,7 +71,7 @@ internal sealed class ApiProcess : IAsyncDisposable
     /// <summary>From process start until <c>GET /health</c> first answered 200.</summary>
     public TimeSpan Ready { get; private set; }
 
-    public static async Task<ApiProcess> StartAsync(string dll, string connectionString)
+    public static async Task<ApiProcess> StartAsync(string dll, string connectionString, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(dll))
         {
@@ -110,6 +110,10 @@ internal sealed class ApiProcess : IAsyncDisposable
         info.Environment["CaseFlow__ApiKeys__0__Sources__0"] = "*";
         // The benchmark's four clients post as fast as they can: no rate limit may slow them.
         info.Environment["CaseFlow__RateLimit__PermitsPerMinute"] = "100000000";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
 
         // The benchmark's own first request costs it a few hundred ms of compiling its HTTP stack: pay that before the
         // clock starts (nothing listens yet), so that readySeconds is the API's time alone.

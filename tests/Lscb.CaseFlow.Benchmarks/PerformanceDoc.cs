@@ -26,9 +26,10 @@ internal static class PerformanceDoc
         | replayKpiMs | the financial year's KPIs computed without the projection: every stream fetched through Marten and derived in memory (`ChildHistory` → `ChildFacts` → `KpiDefinitions.Evaluate`) |
         | replayEqualsProjected | whether that replay equals the API's answer for every KPI (numerator, denominator, value) |
         | peakRssMb | the API process's peak resident memory (VmHWM) after ingestion, the queries and the replay |
-        | rebuildEventsPerSecond | `dotnet Lscb.CaseFlow.Api.dll projections rebuild` (Marten's command, what an administrator runs), on the analyzed database: the projected tables emptied, then every event read back and projected again; N over the rebuild's own time as Marten reports it (the command's whole run, start-up included, beside it) |
+        | rebuildEventsPerSecond | `dotnet Lscb.CaseFlow.Api.dll facts-rebuild` (the bulk rebuild, what an administrator runs), on the analyzed database: every authority's projected rows replaced in one transaction from its events, read once in stream order, derived and copied in; N over the rebuild's own time as the command reports it (the command's whole run, start-up included, beside it) |
+        | martenRebuildEventsPerSecond | then Marten's own `projections rebuild` on the same database: the projected tables emptied, every event read back page by page and handed to the projection; N over the rebuild's time as Marten reports it |
         | CPU, WAL, busy | per step (COPY, ingest, rebuild): CPU time of our process and of the PostgreSQL backends serving the database (`/proc/<pid>/stat`, sampled every 200 ms), per 1,000 events, and the rate two cores could reach on that much CPU; the WAL written (`pg_current_wal_lsn`); what the busy backends were doing at each sample (`pg_stat_activity`: on the CPU, or waiting on a lock, an internal lock or I/O) |
-        | rebuildEqualsIngested | whether the KPIs of the three windows, the data-quality findings and the projected tables (every row of `child_facts`, `fact_counts`, `data_quality_findings`) are the same after the rebuild as after ingestion |
+        | rebuildEqualsIngested | whether the KPIs of the three windows, the data-quality findings and the projected tables (every row of `child_facts`, `fact_counts`, `data_quality_findings`) are the same after each rebuild as after ingestion |
         | rebuildPeakRssMb | the rebuild command's peak resident memory |
 
         Each section also says where the time of ingestion and of the rebuild goes, from the timings the API logs at Debug
@@ -49,10 +50,11 @@ internal static class PerformanceDoc
     public static void Update(string path, JsonObject figures)
     {
         var n = figures["N"]!.GetValue<int>();
-        var heading = string.Create(CultureInfo.InvariantCulture, $"## N = {n:N0} events");
+        var asynchronous = figures["projection"]?.GetValue<string>() == "async";
+        var heading = string.Create(CultureInfo.InvariantCulture, $"## N = {n:N0} events{(asynchronous ? ", asynchronous projection" : "")}");
         var text = File.Exists(path) ? File.ReadAllText(path) : Intro;
         var lines = text.TrimEnd('\n').Split('\n').ToList();
-        var section = Section(heading, figures).Split('\n');
+        var section = (asynchronous ? AsynchronousSection(heading, figures) : Section(heading, figures)).Split('\n');
 
         var start = lines.FindIndex(l => l.TrimEnd() == heading);
         if (start < 0)
@@ -94,8 +96,10 @@ internal static class PerformanceDoc
             ("children", $"{f["children"]}"),
             ("copyEventsPerSecond", $"{f["copyEventsPerSecond"]}"),
             ("ingestEventsPerSecond", OfCopy("ingestEventsPerSecond")),
-            ("rebuildEventsPerSecond", OfCopy("rebuildEventsPerSecond")
+            ("rebuildEventsPerSecond (`facts-rebuild`)", OfCopy("rebuildEventsPerSecond")
                 + string.Create(CultureInfo.InvariantCulture, $"; {f["rebuildSeconds"]} s, the command {f["rebuildCommandSeconds"]} s from start to exit")),
+            ("martenRebuildEventsPerSecond (`projections rebuild`)", OfCopy("martenRebuildEventsPerSecond")
+                + string.Create(CultureInfo.InvariantCulture, $"; {f["martenRebuildSeconds"]} s")),
             ("readySeconds", $"{f["readySeconds"]}"),
             ("kpiP50Ms (quarter / year / five years)", Windows("kpiP50Ms")),
             ("kpiP95Ms (quarter / year / five years)", Windows("kpiP95Ms")),
@@ -107,7 +111,8 @@ internal static class PerformanceDoc
             ("rebuildEqualsIngested", $"{f["rebuildEqualsIngested"]}"),
             ("CPU ms per 1,000 events, COPY (benchmark / PostgreSQL); WAL per 1,000", Cpu(f, "copy", "benchmark")),
             ("CPU ms per 1,000 events, ingest (API / PostgreSQL); WAL per 1,000", Cpu(f, "ingest", "api")),
-            ("CPU ms per 1,000 events, rebuild (command / PostgreSQL); WAL per 1,000", Cpu(f, "rebuild", "command")),
+            ("CPU ms per 1,000 events, `facts-rebuild` (command / PostgreSQL); WAL per 1,000", Cpu(f, "rebuild", "command")),
+            ("CPU ms per 1,000 events, `projections rebuild` (command / PostgreSQL); WAL per 1,000", Cpu(f, "martenRebuild", "command")),
             ("peakRssMb (API)", $"{f["peakRssMb"]}"),
             ("rebuildPeakRssMb (rebuild command)", $"{f["rebuildPeakRssMb"]}"),
         };
@@ -127,8 +132,48 @@ internal static class PerformanceDoc
 
         Stages(s, f["ingestProfile"]!, "Where a POST of 1,000 events spends its time, summed over every batch (4 at once) and shared out "
             + "over the requests' time as the clients saw it", "ms per batch");
-        Stages(s, f["rebuildProfile"]!, "Where the rebuild spends its time, per page of events the daemon hands the projection "
+        Stages(s, f["rebuildProfile"]!, "Where Marten's rebuild spends its time, per page of events the daemon hands the projection "
             + string.Create(CultureInfo.InvariantCulture, $"(it read back {f["rebuildProfile"]!["storedEventsReadPerEvent"]} stored events per event)"), "ms per page");
+        return s.ToString().TrimEnd('\n');
+    }
+
+    private static string AsynchronousSection(string heading, JsonObject f)
+    {
+        var machine = f["machine"]!;
+        var copy = f["copyEventsPerSecond"]!.GetValue<double>();
+        string Windows(string key) => $"{f[key]!["quarter"]} / {f[key]!["year"]} / {f[key]!["fiveYears"]}";
+        string OfCopy(string key) => string.Create(CultureInfo.InvariantCulture, $"{f[key]} ({f[key]!.GetValue<double>() / copy:0.000} × COPY)");
+        var rows = new (string Figure, string Value)[]
+        {
+            ("events", $"{f["events"]}"),
+            ("children", $"{f["children"]}"),
+            ("copyEventsPerSecond", $"{f["copyEventsPerSecond"]}"),
+            ("ingestAcknowledgedEventsPerSecond (until the last 200)", OfCopy("ingestAcknowledgedEventsPerSecond")),
+            ("ingestEventsPerSecond (until the KPIs count every event)", OfCopy("ingestEventsPerSecond")),
+            ("projectionCatchUpSeconds (after the last 200)", $"{f["projectionCatchUpSeconds"]}"),
+            ("readySeconds", $"{f["readySeconds"]}"),
+            ("daemonPlacedSeconds (start to the daemon's assignment)", $"{f["daemonPlacedSeconds"]}"),
+            ("kpiP50Ms (quarter / year / five years)", Windows("kpiP50Ms")),
+            ("kpiP95Ms (quarter / year / five years)", Windows("kpiP95Ms")),
+            ("CPU ms per 1,000 events, COPY (benchmark / PostgreSQL); WAL per 1,000", Cpu(f, "copy", "benchmark")),
+            ("CPU ms per 1,000 events, ingest and projection (API / PostgreSQL); WAL per 1,000", Cpu(f, "ingest", "api")),
+            ("peakRssMb (API)", $"{f["peakRssMb"]}"),
+        };
+
+        var s = new StringBuilder();
+        s.AppendLine(heading).AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"{f["date"]}, N = {f["N"]}, `--projection async`: {machine["cores"]} cores, {machine["memoryGb"]} GB memory, PostgreSQL {machine["postgres"]}, "
+            + $"load average {machine["loadAverage"]} at the start, {machine["loadAverageAtEnd"]} at the end. One API node runs the daemon; "
+            + $"the rebuild and the replay are the same work as in the inline run.");
+        s.AppendLine();
+        s.AppendLine("| figure | value |");
+        s.AppendLine("| --- | --- |");
+        foreach (var (figure, value) in rows)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {figure} | {value} |");
+        }
+
         return s.ToString().TrimEnd('\n');
     }
 

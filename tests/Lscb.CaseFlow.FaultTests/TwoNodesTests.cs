@@ -12,21 +12,25 @@ namespace Lscb.CaseFlow.FaultTests;
 /// Two API processes (nodes) started at the same moment on one fresh database, as two replicas behind a load
 /// balancer: several clients post overlapping batches to both, every event reaching both nodes more than once, at the
 /// same time. Each event is then stored exactly once, every acknowledgement adds up, the projection is consistent with
-/// the events, and both nodes give the same answers.
+/// the events, and both nodes give the same answers: with the projection inline, and with it asynchronous, its daemon
+/// run by Wolverine on exactly one of the nodes.
 /// </summary>
 public sealed class TwoNodesTests(ITestOutputHelper output)
 {
     private const int Batches = 30;
     private const int ChildrenPerBatch = 40; // four events each: 160 events a batch
 
-    [Fact(Timeout = 300_000)]
-    public async Task two_nodes_ingesting_the_same_events_at_once_store_each_once_and_agree()
+    [Theory(Timeout = 300_000)]
+    [InlineData("Inline")]
+    [InlineData("Async")]
+    public async Task two_nodes_ingesting_the_same_events_at_once_store_each_once_and_agree(string projection)
     {
         var seed = Seeds.Next();
         var random = new Random(seed);
         var clock = Stopwatch.StartNew();
         var server = await PostgresServer.SharedAsync();
         var connectionString = await server.CreateDatabaseAsync("twonodes");
+        var environment = new Dictionary<string, string>(Workload.Environment) { ["CaseFlow__Projections__Mode"] = projection };
         var store = new StoredEvents(connectionString);
         var keys = Workload.Keys();
         var run = Workload.NewRun();
@@ -34,8 +38,8 @@ public sealed class TwoNodesTests(ITestOutputHelper output)
         // Both nodes start together on the empty database, so both create the schema at once, as replicas do.
         var starting = new[]
         {
-            ApiProcess.StartAsync(connectionString, keys, seedDemo: false, Workload.Environment),
-            ApiProcess.StartAsync(connectionString, keys, seedDemo: false, Workload.Environment),
+            ApiProcess.StartAsync(connectionString, keys, seedDemo: false, environment),
+            ApiProcess.StartAsync(connectionString, keys, seedDemo: false, environment),
         };
         await Task.WhenAll(starting.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
         if (starting.FirstOrDefault(s => !s.IsCompletedSuccessfully) is { } failed)
@@ -51,6 +55,14 @@ public sealed class TwoNodesTests(ITestOutputHelper output)
         await using var nodeA = await starting[0];
         await using var nodeB = await starting[1];
         output.WriteLine($"seed {seed}: nodes up (pids {nodeA.ProcessId}, {nodeB.ProcessId}) in {clock.Elapsed.TotalSeconds:0.0} s");
+        if (projection == "Async")
+        {
+            // A cluster started cold elects its leader, which then places the daemon, within seconds; reads wait for
+            // it (up to ReadWaitSeconds), but this test is about the steady state.
+            await DaemonFailoverTests.WaitForDaemonAsync(connectionString, TimeSpan.FromSeconds(60));
+            output.WriteLine($"daemon assigned at {clock.Elapsed.TotalSeconds:0.0} s");
+        }
+
         using var a = Workload.Client(nodeA, keys, TimeSpan.FromSeconds(120));
         using var b = Workload.Client(nodeB, keys, TimeSpan.FromSeconds(120));
 
@@ -94,15 +106,19 @@ public sealed class TwoNodesTests(ITestOutputHelper output)
         whole.SelectMany(w => w.Ids).Where(id => !events.ContainsKey(id)).ShouldBeEmpty();
         (await StreamsOutOfStepAsync(connectionString)).ShouldBeEmpty("Each stream's versions run 1..n and mt_streams says n.");
 
-        // The projection is consistent: the daily counts count exactly the facts, and there are facts for every child.
-        (await store.FactCountDisagreementsAsync()).ShouldBeEmpty("fact_counts must count exactly the rows of child_facts.");
-        (await ChildrenWithFactsAsync(connectionString)).ShouldBe(Batches * ChildrenPerBatch);
-
-        // Both nodes answer the same, and what the stored events say.
+        // Both nodes answer the same, and what the stored events say (asynchronously, a read waits for the daemon).
         var expected = await store.KpisAsync();
         expected.Contacts.ShouldBe(Batches * ChildrenPerBatch);
         (await Workload.KpisAsync(a)).ShouldBe(expected);
         (await Workload.KpisAsync(b)).ShouldBe(expected);
+
+        // The projection is consistent: the daily counts count exactly the facts, and there are facts for every child.
+        (await store.FactCountDisagreementsAsync()).ShouldBeEmpty("fact_counts must count exactly the rows of child_facts.");
+        (await ChildrenWithFactsAsync(connectionString)).ShouldBe(Batches * ChildrenPerBatch);
+        if (projection == "Async")
+        {
+            (await DaemonAssignmentsAsync(connectionString)).Count.ShouldBe(1, "Wolverine runs the daemon on one node.");
+        }
         foreach (var child in whole.Select(w => w.Children[random.Next(w.Children.Count)]).Take(10))
         {
             var stored = await store.StreamIdsAsync(child);
@@ -144,6 +160,23 @@ public sealed class TwoNodesTests(ITestOutputHelper output)
         }
 
         return streams;
+    }
+
+    /// <summary>The Wolverine node each event-subscription agent (a Marten daemon) is assigned to.</summary>
+    public static async Task<IReadOnlyList<Guid>> DaemonAssignmentsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "select node_id from caseflow.wolverine_node_assignments where id like 'event-subscriptions://%'", connection);
+        var nodes = new List<Guid>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            nodes.Add(reader.GetGuid(0));
+        }
+
+        return nodes;
     }
 
     private static async Task<long> ChildrenWithFactsAsync(string connectionString)

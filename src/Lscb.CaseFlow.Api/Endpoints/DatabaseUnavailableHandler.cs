@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Lscb.CaseFlow.Api.Endpoints;
@@ -51,22 +50,11 @@ public sealed class DatabaseUnavailableHandler(
             logger.LogDebug("The database is unavailable ({Cause}{SqlState}): answering 503.", cause.GetType().Name, sqlState);
         }
 
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        httpContext.Response.Headers.CacheControl = "no-store";
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Database unavailable",
-                Detail = HttpMethods.IsGet(httpContext.Request.Method) || HttpMethods.IsHead(httpContext.Request.Method)
-                    ? $"The event store cannot be reached just now. Try again in {RetryAfterSeconds} seconds."
-                    : $"The event store cannot be reached just now. Send the same request again in {RetryAfterSeconds} seconds: "
-                        + "a batch is stored whole or not at all, and once only.",
-            },
-        });
+        return await Problems.WriteUnavailableAsync(problemDetails, httpContext, RetryAfterSeconds, "Database unavailable",
+            HttpMethods.IsGet(httpContext.Request.Method) || HttpMethods.IsHead(httpContext.Request.Method)
+                ? $"The event store cannot be reached just now. Try again in {RetryAfterSeconds} seconds."
+                : $"The event store cannot be reached just now. Send the same request again in {RetryAfterSeconds} seconds: "
+                    + "a batch is stored whole or not at all, and once only.");
     }
 
     /// <summary>The exception in the chain that says the database cannot be reached, or null when none does.</summary>

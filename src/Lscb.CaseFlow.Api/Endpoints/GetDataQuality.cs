@@ -23,7 +23,9 @@ public static class GetDataQuality
             return Problems.BadRequest("Malformed parameter", $"'limit' must be 1–{MaxLimit} and 'offset' 0 or more.");
         }
 
-        await using var cmd = databases.For(user.TenantId()).CreateCommand($"""
+        // Projected rows: read once the projection includes every event committed before the request.
+        var db = await databases.ReadForAsync(user.TenantId(), ct);
+        await using var cmd = db.CreateCommand($"""
             select child_id, source, event_id, rule, message, occurred_on, count(*) over () as total
             from {CaseFlowTables.Findings}
             where tenant_id = @tenant

@@ -12,6 +12,28 @@ public static class Problems
     public static IResult NotFound(string detail) =>
         Problem(StatusCodes.Status404NotFound, "Not found", detail);
 
+    /// <summary>
+    /// A 503 written by an exception handler: <c>Retry-After</c>, never cached, and a title and detail that say what to
+    /// do (never what failed inside).
+    /// </summary>
+    public static ValueTask<bool> WriteUnavailableAsync(
+        IProblemDetailsService problemDetails, HttpContext httpContext, int retryAfterSeconds, string title, string detail)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        httpContext.Response.Headers.CacheControl = "no-store";
+        return problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = title,
+                Detail = detail,
+            },
+        });
+    }
+
     /// <summary>Reads an optional <c>YYYY-MM-DD</c> query value; a problem when it is malformed.</summary>
     public static IResult? ParseDate(string name, string? text, bool required, out DateOnly? date)
     {

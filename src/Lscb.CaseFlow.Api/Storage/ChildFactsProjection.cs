@@ -11,11 +11,16 @@ namespace Lscb.CaseFlow.Api;
 /// Keeps each child's facts and data-quality findings current. Whenever a child's stream changes, the
 /// child's whole history is read back and the facts are derived again by the domain's pure functions, so a
 /// late or out-of-order event corrects everything it touches (an earlier referral turns a later one into a
-/// re-referral). Runs inline: once a batch is acknowledged, the KPIs include it.
+/// re-referral). Runs inline by default (once a batch is acknowledged, the KPIs include it), or in Marten's daemon
+/// (<see cref="ProjectionSettings"/>), where a page of events may hold many children's, and a child's events past the
+/// page are read too: the facts are recomputed from the whole stream either way, so the order of pages cannot matter.
 /// </summary>
 public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger = null) : IProjection
 {
     public const string Name = "child-facts";
+
+    /// <summary>The daemon's one shard of it, as named in <c>mt_event_progression</c> when it runs asynchronously.</summary>
+    public const string ShardName = Name + ":All";
 
     private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -31,7 +36,7 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
     /// order (its first fact of a date has the earlier <c>prev_on</c>), so that exactly one fact of each date can be
     /// the family's first in a window, and the same one however the facts were written.
     /// </summary>
-    private const string FamilyOrder = "partition by family_key, kind order by on_date, child_key, prev_on nulls first";
+    internal const string FamilyOrder = "partition by family_key, kind order by on_date, child_key, prev_on nulls first";
 
     /// <summary>
     /// The date of each fact's previous fact of the same child and kind, null for the first (the facts' order breaks
@@ -119,6 +124,17 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         return families;
     }
 
+    /// <summary>
+    /// A child's facts and data-quality findings from its whole history, by the domain's pure functions: what this
+    /// projection writes, and what <see cref="FactsRebuild"/> writes in bulk.
+    /// </summary>
+    public static void Derive(string child, ChildHistory history, List<Fact> facts, List<ChildFinding> findings)
+    {
+        facts.AddRange(ChildFacts.Of(child, history));
+        var occurredOn = history.Live.ToDictionary(e => (e.Source, e.EventId), e => e.OccurredOn);
+        var imported = history.Only(e => e.Source == Imports.HistoryImporter.Source);
+        findings.AddRange(DataQuality.Of(history).Concat(CensusRules.Of(imported)).Select(f => new ChildFinding(child, f, occurredOn[(f.Source, f.EventId)])));
+    }
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
@@ -144,13 +160,10 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
 
         var read = timings.Lap();
         var facts = new List<Fact>();
-        var findings = new List<(string Child, Finding Finding, DateOnly On)>();
+        var findings = new List<ChildFinding>();
         foreach (var (child, history) in histories)
         {
-            facts.AddRange(ChildFacts.Of(child, history));
-            var occurredOn = history.Live.ToDictionary(e => (e.Source, e.EventId), e => e.OccurredOn);
-            var imported = history.Only(e => e.Source == Imports.HistoryImporter.Source);
-            findings.AddRange(DataQuality.Of(history).Concat(CensusRules.Of(imported)).Select(f => (child, f, occurredOn[(f.Source, f.EventId)])));
+            Derive(child, history, facts, findings);
         }
 
         var derive = timings.Lap();
@@ -245,3 +258,6 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         }
     }
 }
+
+/// <summary>A data-quality finding about a child, dated by the event it is about.</summary>
+public sealed record ChildFinding(string Child, Finding Finding, DateOnly On);

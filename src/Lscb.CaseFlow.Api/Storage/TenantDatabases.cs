@@ -33,9 +33,10 @@ public sealed class TenantDatabases : INpgsqlDataSourceFactory, IAsyncDisposable
     private readonly Dictionary<string, NpgsqlDataSource> _readByTenant;
     private readonly Dictionary<string, NpgsqlDataSource> _pools = new(StringComparer.Ordinal);
 
-    private TenantDatabases(TenancyLayout layout)
+    private TenantDatabases(TenancyLayout layout, ProjectionSettings projections)
     {
         Layout = layout;
+        Projections = projections;
         Default = Pool(layout.DefaultConnectionString);
         _byTenant = layout.Databases.ToDictionary(d => d.Key, d => Pool(d.Value), StringComparer.Ordinal);
         foreach (var tenant in layout.DefaultDatabaseTenants)
@@ -55,6 +56,9 @@ public sealed class TenantDatabases : INpgsqlDataSourceFactory, IAsyncDisposable
 
     public TenancyLayout Layout { get; }
 
+    /// <summary>Whether the projection runs inline or asynchronously, and how long a read waits for it.</summary>
+    public ProjectionSettings Projections { get; }
+
     /// <summary>The default database (<c>ConnectionStrings:CaseFlow</c>).</summary>
     public NpgsqlDataSource Default { get; }
 
@@ -64,7 +68,8 @@ public sealed class TenantDatabases : INpgsqlDataSourceFactory, IAsyncDisposable
     /// <summary>Whether any authority has a database of its own.</summary>
     public bool IsMultiDatabase => Layout.Databases.Count > 0;
 
-    public static TenantDatabases FromConfiguration(IConfiguration configuration) => new(TenancyLayout.From(configuration));
+    public static TenantDatabases FromConfiguration(IConfiguration configuration) =>
+        new(TenancyLayout.From(configuration), ProjectionSettings.From(configuration));
 
     /// <summary>
     /// The primary database holding <paramref name="tenantId"/>: every write, and every read that must see the caller's
@@ -85,15 +90,28 @@ public sealed class TenantDatabases : INpgsqlDataSourceFactory, IAsyncDisposable
     private long _replicaBehindReads;
 
     /// <summary>
-    /// Where the analysts' read-only queries go (KPIs, series, comparisons, pathway, hypothesis, board report, targets):
-    /// the tenant's read replica when one is configured <em>and</em> it has replayed the primary's write-ahead log up to
-    /// the primary's insert position when asked, else the primary. Every commit acknowledged before the call is at or before that
-    /// position, so a caller always reads its own writes: a lagging replica costs load on the primary, never a stale
-    /// figure. The check is two one-row queries; an unreachable replica falls back to the primary.
+    /// Where the reads of what the projection writes go (KPIs, series, comparisons, pathway, hypothesis, board report,
+    /// targets, data-quality findings), once the projection includes every event committed when the call came:
+    /// <list type="number">
+    /// <item>With the asynchronous projection (<see cref="ProjectionSettings.Async"/>), first wait until the tenant
+    /// database's <c>child-facts</c> progression has passed the highest event sequence committed there when asked, up to
+    /// <see cref="ProjectionSettings.ReadWait"/> (else <see cref="ProjectionBehindException"/>: a 503). Inline, every
+    /// acknowledged batch's facts committed with it, so there is nothing to wait for.</item>
+    /// <item>Then the tenant's read replica when one is configured <em>and</em> it has replayed the primary's write-ahead
+    /// log up to the primary's insert position, else the primary. Every commit acknowledged before the call (events and
+    /// projected rows alike) is at or before that position.</item>
+    /// </list>
+    /// So a caller always reads its own writes: a lagging replica costs load on the primary, a lagging projection a
+    /// wait, never a stale figure. The checks are one-row queries; an unreachable replica falls back to the primary.
     /// </summary>
     public async ValueTask<NpgsqlDataSource> ReadForAsync(string tenantId, CancellationToken ct)
     {
         var primary = For(tenantId);
+        if (Projections.Async)
+        {
+            await WaitForProjectionAsync(primary, ct);
+        }
+
         var replica = IsMultiDatabase ? _readByTenant[tenantId] : _readByTenant.GetValueOrDefault(TenantIds.Default) ?? primary;
         if (ReferenceEquals(replica, primary))
         {
@@ -125,6 +143,44 @@ public sealed class TenantDatabases : INpgsqlDataSourceFactory, IAsyncDisposable
 
         Interlocked.Increment(ref _replicaBehindReads);
         return primary;
+    }
+
+    /// <summary>The highest event sequence committed in <paramref name="primary"/>, and how far the projection has come.</summary>
+    public static async Task<(long Committed, long Projected)> ProjectionProgressAsync(NpgsqlDataSource primary, CancellationToken ct)
+    {
+        await using var cmd = primary.CreateCommand($"""
+            select (select coalesce(max(seq_id), 0) from {CaseFlowTables.Schema}.mt_events),
+                   ({ProjectedSql})
+            """);
+        cmd.Parameters.AddWithValue("shard", ChildFactsProjection.ShardName);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private const string ProjectedSql =
+        $"select coalesce(max(last_seq_id), 0) from {CaseFlowTables.Schema}.mt_event_progression where name = @shard";
+
+    private async Task WaitForProjectionAsync(NpgsqlDataSource primary, CancellationToken ct)
+    {
+        // The target is fixed when the request comes: events committed while waiting are not waited for, so a steady
+        // stream of writes cannot hold a read back.
+        var (wanted, reached) = await ProjectionProgressAsync(primary, ct);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(5);
+        while (reached < wanted)
+        {
+            if (waited.Elapsed >= Projections.ReadWait)
+            {
+                throw new ProjectionBehindException(wanted, reached);
+            }
+
+            await Task.Delay(pause, ct);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(100).Ticks));
+            await using var cmd = primary.CreateCommand(ProjectedSql);
+            cmd.Parameters.AddWithValue("shard", ChildFactsProjection.ShardName);
+            reached = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        }
     }
 
     /// <summary>The pool for a connection string: Marten asks for its databases' pools here.</summary>

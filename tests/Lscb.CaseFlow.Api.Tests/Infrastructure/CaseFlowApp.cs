@@ -55,7 +55,7 @@ public class CaseFlowApp : IAsyncLifetime
             ["other-authority"] = ("test-key-other-authority-0123456789", ["ingest", "analyst", "auditor", "admin"], ["*"], "E08000030"),
         };
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var server = await PostgresServer.SharedAsync();
         ConnectionString = await server.CreateDatabaseAsync("caseflow");

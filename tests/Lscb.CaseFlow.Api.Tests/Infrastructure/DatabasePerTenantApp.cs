@@ -6,7 +6,7 @@ namespace Lscb.CaseFlow.Api.Tests.Infrastructure;
 /// (<see cref="OtherTenant"/>) in a database of its own on a second cluster
 /// (<c>CaseFlow:Tenancy:Databases:E08000030</c>).
 /// </summary>
-public sealed class DatabasePerTenantApp : CaseFlowApp
+public class DatabasePerTenantApp : CaseFlowApp
 {
     public const string OtherTenant = "E08000030";
 
