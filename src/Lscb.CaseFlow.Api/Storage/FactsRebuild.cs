@@ -18,12 +18,15 @@ namespace Lscb.CaseFlow.Api;
 /// One transaction per authority. Until it commits, readers see the old figures, never a half-built table; it begins by
 /// taking <c>event_keys</c> in share mode, which waits for batches being stored and holds new ones (their clients wait,
 /// or get a 503 and send again), so no event can be stored beside the rebuild and missed or counted twice. Memory holds
-/// one child's events at a time and a page of facts. With the asynchronous projection, stop the daemons first, as for
-/// Marten's rebuild.
+/// one child's events at a time, and the findings (few: 166 for 200,000 benchmark events). With the asynchronous
+/// projection, stop the daemons first, as for Marten's rebuild.
 /// </remarks>
 public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases, ILogger<FactsRebuild> logger)
 {
-    /// <summary>Rows of the facts table the transaction keeps before sending them; findings are few and go in pages.</summary>
+    /// <summary>
+    /// Findings per insert. They wait until the facts' COPY has ended (a connection runs one COPY at a time), then go in
+    /// pages of this many.
+    /// </summary>
     private const int FindingsPage = 5_000;
 
     private static readonly IReadOnlyDictionary<string, Type> Types =
