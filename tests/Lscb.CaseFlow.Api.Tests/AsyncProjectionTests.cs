@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Lscb.CaseFlow.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Lscb.CaseFlow.Api.Tests;
@@ -41,7 +42,7 @@ public sealed class AsyncProjectionTests(AsyncProjectionApp app) : IClassFixture
         (await app.ScalarAsync("select count(*) from caseflow.child_facts where child_id = @child", ("child", child))).ShouldBe(2);
 
         // Wolverine runs the daemon as an agent assigned to this node.
-        (await app.ScalarAsync("select count(*) from caseflow.wolverine_node_assignments where id like 'event-subscriptions://%'")).ShouldBe(1);
+        (await AsyncProjection.DaemonNodesAsync(app.ConnectionString)).Count.ShouldBe(1);
     }
 
     [Fact]
@@ -117,6 +118,43 @@ public sealed class AsyncDatabasePerTenantTests(AsyncDatabasePerTenantApp app) :
             ((bool?)await cmd.ExecuteScalarAsync()).ShouldBe(true);
         }
 
-        (await app.ScalarAsync("select count(distinct id) from caseflow.wolverine_node_assignments where id like 'event-subscriptions://%'")).ShouldBe(2);
+        (await AsyncProjection.DaemonNodesAsync(app.ConnectionString)).Count.ShouldBe(2);
     }
+}
+
+/// <summary>How <c>CaseFlow:Projections</c> is read: inline unless asked, and a wrong setting stops the start.</summary>
+public sealed class ProjectionSettingsTests
+{
+    private static ProjectionSettings Read(params (string Key, string Value)[] settings) => ProjectionSettings.From(
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>($"CaseFlow:Projections:{s.Key}", s.Value)))
+            .Build());
+
+    [Fact]
+    public void the_projection_is_inline_and_reads_wait_ten_seconds_unless_configured()
+    {
+        var settings = Read();
+
+        settings.Async.ShouldBeFalse();
+        settings.ReadWait.ShouldBe(TimeSpan.FromSeconds(10));
+        settings.HealthCheck.ShouldBe(TimeSpan.FromSeconds(2));
+        settings.StaleNode.ShouldBe(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void async_mode_takes_its_timings_from_configuration()
+    {
+        var settings = Read(("Mode", "async"), ("ReadWaitSeconds", "30"), ("StaleNodeSeconds", "20"));
+
+        settings.Async.ShouldBeTrue();
+        settings.ReadWait.ShouldBe(TimeSpan.FromSeconds(30));
+        settings.StaleNode.ShouldBe(TimeSpan.FromSeconds(20));
+    }
+
+    [Theory]
+    [InlineData("Mode", "Eventually")]
+    [InlineData("ReadWaitSeconds", "0")]
+    [InlineData("HealthCheckSeconds", "-1")]
+    public void a_mode_or_timing_that_makes_no_sense_stops_the_start(string key, string value) =>
+        Should.Throw<InvalidOperationException>(() => Read((key, value))).Message.ShouldContain(key);
 }

@@ -89,7 +89,7 @@ internal static class Program
             using var stop = new CancellationTokenSource();
             var analyzing = AnalyzeEveryAsync(db, TimeSpan.FromSeconds(5), stop.Token);
             var clock = Stopwatch.StartNew();
-            var (acknowledged, _, _) = await IngestAsync(http, workload, api.Timings, settle: false);
+            var (acknowledged, _, _) = await IngestAsync(http, workload, api.Timings);
             var posted = clock.Elapsed;
             await CheckContactsAsync(http, workload);
             clock.Stop();
@@ -364,7 +364,7 @@ internal static class Program
     private static JsonObject IngestProfile(Profile p, double requestMs, int batches)
     {
         const string post = "Lscb.CaseFlow.Api.Endpoints.PostEvents";
-        const string ingest = "Lscb.CaseFlow.Api.Ingestion.EventIngestor";
+        const string ingest = IngestorCategory;
         const string projection = "Lscb.CaseFlow.Api.ChildFactsProjection";
         var projectionMs = p.Sum(projection, "ReadMs") + p.Sum(projection, "DeriveMs") + p.Sum(projection, "CountsMs") + p.Sum(projection, "QueueMs");
         var stages = new (string Name, double Ms)[]
@@ -502,8 +502,10 @@ internal static class Program
     /// Every event in batches from concurrent clients: events per second until the last batch is acknowledged, the
     /// requests' total time as the clients saw it, and the number of requests.
     /// </summary>
+    private const string IngestorCategory = "Lscb.CaseFlow.Api.Ingestion.EventIngestor";
+
     private static async Task<(double Rate, double RequestMs, int Batches)> IngestAsync(
-        HttpClient http, Workload workload, Profile timings, bool settle = true)
+        HttpClient http, Workload workload, Profile timings)
     {
         var (events, retractions) = (workload.Batches(retractions: false), workload.Batches(retractions: true));
 
@@ -525,13 +527,15 @@ internal static class Program
             throw new InvalidOperationException($"The API accepted {accepted} of {workload.Events.Count} events.");
         }
 
-        // The API writes its timing lines asynchronously: give the last ones a moment to arrive.
-        if (settle)
+        // The API writes its timing lines asynchronously: wait for the last batch's (a retried batch writes more).
+        var batches = events.Count + retractions.Count;
+        var waited = Stopwatch.StartNew();
+        while (timings.Lines(IngestorCategory) < batches && waited.Elapsed < TimeSpan.FromSeconds(10))
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
         }
 
-        return (accepted / clock.Elapsed.TotalSeconds, firstMs + secondMs, events.Count + retractions.Count);
+        return (accepted / clock.Elapsed.TotalSeconds, firstMs + secondMs, batches);
     }
 
     private static async Task<(int Accepted, double RequestMs)> PostAllAsync(HttpClient http, IReadOnlyList<byte[]> batches)

@@ -30,33 +30,28 @@ public sealed class DaemonFailoverTests(ITestOutputHelper output)
             ["CaseFlow__Projections__ReadWaitSeconds"] = "90",
         };
 
-        // The first node elects itself leader and runs the daemon; then the second joins.
+        // The first node elects itself leader and runs the daemon; then the second joins the cluster.
         await using var first = await ApiProcess.StartAsync(connectionString, keys, seedDemo: false, environment);
-        var holder = await WaitForDaemonAsync(connectionString, TimeSpan.FromSeconds(60));
+        var firstNode = (await AsyncProjection.WaitForDaemonsAsync(connectionString, 1)).Single();
         await using var second = await ApiProcess.StartAsync(connectionString, keys, seedDemo: false, environment);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var stillHolder = (await TwoNodesTests.DaemonAssignmentsAsync(connectionString)).Single();
-        var (doomed, survivor) = stillHolder == holder ? (first, second) : (second, first);
-        output.WriteLine($"daemon on node {stillHolder} (the {(stillHolder == holder ? "first" : "second")} process) after {clock.Elapsed.TotalSeconds:0.0} s");
+        while (await NodesAsync(connectionString) < 2)
+        {
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(120), "The second node joins the cluster.");
+            await Task.Delay(100);
+        }
 
-        using var toDoomed = Workload.Client(doomed, keys, TimeSpan.FromSeconds(60));
-        using var toSurvivor = Workload.Client(survivor, keys, TimeSpan.FromSeconds(120));
-
-        // Keep posting to the daemon's node, and kill it once its daemon is part way through what was acknowledged.
+        // Keep posting (any node ingests), and kill the node running the daemon once it is part way through what was
+        // acknowledged: which node that is, is read at that moment, as the leader may have moved it meanwhile.
+        using var toFirst = Workload.Client(first, keys, TimeSpan.FromSeconds(60));
         var batches = Enumerable.Range(0, 40).Select(n => Workload.Make(run, n, 40)).ToList();
-        var sent = new List<Batch>();
+        var sent = 0;
         using var stop = new CancellationTokenSource();
         var posting = Task.Run(async () =>
         {
-            foreach (var batch in batches)
+            foreach (var batch in batches.TakeWhile(_ => !stop.IsCancellationRequested))
             {
-                if (stop.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                sent.Add(batch);
-                await Workload.PostAsync(toDoomed, batch, stop.Token);
+                Interlocked.Increment(ref sent);
+                await Workload.PostAsync(toFirst, batch, stop.Token);
             }
         });
         var (committed, projected) = (0L, 0L);
@@ -66,6 +61,8 @@ public sealed class DaemonFailoverTests(ITestOutputHelper output)
             (committed, projected) = await ProgressAsync(connectionString);
         }
 
+        var holder = (await AsyncProjection.DaemonNodesAsync(connectionString)).Single();
+        var (doomed, survivor) = holder == firstNode ? (first, second) : (second, first);
         await doomed.KillAsync();
         await stop.CancelAsync();
         try
@@ -74,9 +71,12 @@ public sealed class DaemonFailoverTests(ITestOutputHelper output)
         }
         catch (OperationCanceledException)
         {
-            // The post in flight when the node died, abandoned: it is sent again to the survivor below.
+            // The post in flight when it stopped, abandoned: it is sent again to the survivor below.
         }
-        output.WriteLine($"killed at {clock.Elapsed.TotalSeconds:0.0} s with the daemon at event {projected} of {committed}, {sent.Count} batches sent");
+
+        output.WriteLine($"killed the {(doomed == first ? "first" : "second")} process, which ran the daemon, at {clock.Elapsed.TotalSeconds:0.0} s "
+            + $"with the daemon at event {projected} of {committed}, {sent} batches sent");
+        using var toSurvivor = Workload.Client(survivor, keys, TimeSpan.FromSeconds(120));
 
         // A client whose batch got no answer sends it again, here to the survivor, which also takes every new batch at
         // once (ingestion never needed the daemon); its reads include them all as soon as it runs the daemon.
@@ -93,24 +93,17 @@ public sealed class DaemonFailoverTests(ITestOutputHelper output)
         expected.Contacts.ShouldBe(batches.Count * 40);
         figures.ShouldBe(expected);
         (await store.FactCountDisagreementsAsync()).ShouldBeEmpty("fact_counts must count exactly the rows of child_facts.");
-        (await TwoNodesTests.DaemonAssignmentsAsync(connectionString)).Single().ShouldNotBe(stillHolder, "the daemon moved to the survivor");
+        (await AsyncProjection.DaemonNodesAsync(connectionString)).Single().ShouldNotBe(holder, "the daemon moved to the survivor");
         var (finalCommitted, finalProjected) = await ProgressAsync(connectionString);
         finalProjected.ShouldBeGreaterThanOrEqualTo(finalCommitted);
     }
 
-    public static async Task<Guid> WaitForDaemonAsync(string connectionString, TimeSpan limit)
+    private static async Task<long> NodesAsync(string connectionString)
     {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            if ((await TwoNodesTests.DaemonAssignmentsAsync(connectionString)) is [var node])
-            {
-                return node;
-            }
-
-            waited.Elapsed.ShouldBeLessThan(limit, "Wolverine assigns the daemon to a node.");
-            await Task.Delay(200);
-        }
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select count(*) from caseflow.wolverine_nodes", connection);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     private static async Task<(long Committed, long Projected)> ProgressAsync(string connectionString)

@@ -59,7 +59,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output)
         {
             // A cluster started cold elects its leader, which then places the daemon, within seconds; reads wait for
             // it (up to ReadWaitSeconds), but this test is about the steady state.
-            await DaemonFailoverTests.WaitForDaemonAsync(connectionString, TimeSpan.FromSeconds(60));
+            await AsyncProjection.WaitForDaemonsAsync(connectionString, 1);
             output.WriteLine($"daemon assigned at {clock.Elapsed.TotalSeconds:0.0} s");
         }
 
@@ -117,7 +117,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output)
         (await ChildrenWithFactsAsync(connectionString)).ShouldBe(Batches * ChildrenPerBatch);
         if (projection == "Async")
         {
-            (await DaemonAssignmentsAsync(connectionString)).Count.ShouldBe(1, "Wolverine runs the daemon on one node.");
+            (await AsyncProjection.DaemonNodesAsync(connectionString)).Count.ShouldBe(1, "Wolverine runs the daemon on one node.");
         }
         foreach (var child in whole.Select(w => w.Children[random.Next(w.Children.Count)]).Take(10))
         {
@@ -160,23 +160,6 @@ public sealed class TwoNodesTests(ITestOutputHelper output)
         }
 
         return streams;
-    }
-
-    /// <summary>The Wolverine node each event-subscription agent (a Marten daemon) is assigned to.</summary>
-    public static async Task<IReadOnlyList<Guid>> DaemonAssignmentsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            "select node_id from caseflow.wolverine_node_assignments where id like 'event-subscriptions://%'", connection);
-        var nodes = new List<Guid>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            nodes.Add(reader.GetGuid(0));
-        }
-
-        return nodes;
     }
 
     private static async Task<long> ChildrenWithFactsAsync(string connectionString)

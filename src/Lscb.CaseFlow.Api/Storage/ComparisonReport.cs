@@ -21,8 +21,9 @@ public sealed class Comparisons(KpiQuery query, TargetStore targets, DfeBenchmar
     public async Task<ComparisonReport> ForAsync(Window window, string tenantId, CancellationToken ct, bool publication = false)
     {
         var previousWindow = new Window(window.From.AddYears(-1), window.To.AddYears(-1));
-        var current = await query.RunAsync(window, tenantId, ct);
-        var previous = await query.RunAsync(previousWindow, tenantId, ct);
+        var reading = await query.ReadingAsync(tenantId, ct);
+        var current = await reading.RunAsync(window, ct);
+        var previous = await reading.RunAsync(previousWindow, ct);
         var localTargets = await targets.AllAsync(tenantId, ct);
         var laCode = configuration["CaseFlow:Authority:LaCode"];
         var reportingYear = Periods.ReportingYearOf(window.To);

@@ -19,18 +19,38 @@ public sealed class KpiQuery(TenantDatabases databases)
     private readonly ConcurrentDictionary<string, Statements> _statements = new();
 
     /// <summary>Every KPI of <c>kpis.md</c> for the window, with the population that applies to it.</summary>
-    public async Task<KpiAnswer> RunAsync(Window window, string tenantId, CancellationToken ct)
-    {
-        var db = await databases.ReadForAsync(tenantId, ct);
-        var counts = await CountAsync(db, KpiDefinitions.Measures, window, tenantId, ct);
-        var applicable = Population.For(window, await PopulationsAsync(db, tenantId, ct));
-        var values = KpiDefinitions.All.ToDictionary(k => k.Key, k => k.Evaluate(m => counts[m], applicable?.Children));
-        return new KpiAnswer(window, applicable?.Year, applicable?.Children, values);
-    }
+    public async Task<KpiAnswer> RunAsync(Window window, string tenantId, CancellationToken ct) =>
+        await (await ReadingAsync(tenantId, ct)).RunAsync(window, ct);
 
     public async Task<IReadOnlyDictionary<Measure, long>> CountAsync(
         IReadOnlyList<Measure> measures, Window window, string tenantId, CancellationToken ct) =>
-        await CountAsync(await databases.ReadForAsync(tenantId, ct), measures, window, tenantId, ct);
+        await (await ReadingAsync(tenantId, ct)).CountAsync(measures, window, ct);
+
+    /// <summary>
+    /// The reads of one request that asks about several windows (a series, a comparison): where to read is chosen once
+    /// (<see cref="TenantDatabases.ReadForAsync"/>: the wait for the projection and the replica's check), and the
+    /// populations are read once, so every window is answered from the same database.
+    /// </summary>
+    public async Task<KpiReading> ReadingAsync(string tenantId, CancellationToken ct) =>
+        new(this, await databases.ReadForAsync(tenantId, ct), tenantId);
+
+    /// <summary>See <see cref="ReadingAsync"/>.</summary>
+    public sealed class KpiReading(KpiQuery query, NpgsqlDataSource db, string tenantId)
+    {
+        private IReadOnlyDictionary<int, long>? _populations;
+
+        public async Task<KpiAnswer> RunAsync(Window window, CancellationToken ct)
+        {
+            var counts = await CountAsync(KpiDefinitions.Measures, window, ct);
+            _populations ??= await PopulationsAsync(db, tenantId, ct);
+            var applicable = Population.For(window, _populations);
+            var values = KpiDefinitions.All.ToDictionary(k => k.Key, k => k.Evaluate(m => counts[m], applicable?.Children));
+            return new KpiAnswer(window, applicable?.Year, applicable?.Children, values);
+        }
+
+        public Task<IReadOnlyDictionary<Measure, long>> CountAsync(IReadOnlyList<Measure> measures, Window window, CancellationToken ct) =>
+            query.CountAsync(db, measures, window, tenantId, ct);
+    }
 
     private async Task<IReadOnlyDictionary<Measure, long>> CountAsync(
         NpgsqlDataSource db, IReadOnlyList<Measure> measures, Window window, string tenantId, CancellationToken ct)

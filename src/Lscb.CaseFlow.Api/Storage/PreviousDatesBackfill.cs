@@ -21,8 +21,7 @@ public static class PreviousDatesBackfill
                         where attrelid = '{CaseFlowTables.ChildFacts}'::regclass and attname = 'prev_on')) is distinct from '{Done}' then
                     update {CaseFlowTables.ChildFacts} f set prev_on = d.prev_on, family_prev_on = d.family_prev_on
                     from (select row_id, prev_on, stored, stored_family,
-                                 case when family_key is not null then lag(on_date) over (
-                                     partition by tenant_id, family_key, kind order by on_date, child_key, prev_on nulls first) end as family_prev_on
+                                 case when family_key is not null then lag(on_date) over ({ChildFactsProjection.FamilyOrder}) end as family_prev_on
                           from (select ctid as row_id, tenant_id, child_key, family_key, kind, on_date,
                                        prev_on as stored, family_prev_on as stored_family,
                                        lag(on_date) over (partition by tenant_id, child_id, kind order by on_date) as prev_on

@@ -20,7 +20,8 @@ namespace Lscb.CaseFlow.Api;
 /// </summary>
 public sealed record ProjectionSettings(bool Async, TimeSpan ReadWait, TimeSpan HealthCheck, TimeSpan StaleNode)
 {
-    public static readonly ProjectionSettings Inline = new(false, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
+    /// <summary>What applies when nothing is configured.</summary>
+    public static readonly ProjectionSettings Defaults = new(false, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
 
     public ProjectionLifecycle Lifecycle => Async ? ProjectionLifecycle.Async : ProjectionLifecycle.Inline;
 
@@ -33,9 +34,9 @@ public sealed record ProjectionSettings(bool Async, TimeSpan ReadWait, TimeSpan 
             : throw new InvalidOperationException($"CaseFlow:Projections:Mode must be 'Inline' or 'Async', not '{mode}'.");
         return new ProjectionSettings(
             isAsync,
-            Seconds(section, "ReadWaitSeconds") ?? Inline.ReadWait,
-            Seconds(section, "HealthCheckSeconds") ?? Inline.HealthCheck,
-            Seconds(section, "StaleNodeSeconds") ?? Inline.StaleNode);
+            Seconds(section, "ReadWaitSeconds") ?? Defaults.ReadWait,
+            Seconds(section, "HealthCheckSeconds") ?? Defaults.HealthCheck,
+            Seconds(section, "StaleNodeSeconds") ?? Defaults.StaleNode);
     }
 
     private static TimeSpan? Seconds(IConfiguration section, string key) =>

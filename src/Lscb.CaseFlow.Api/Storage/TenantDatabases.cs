@@ -146,7 +146,7 @@ public sealed class TenantDatabases : INpgsqlDataSourceFactory, IAsyncDisposable
     }
 
     /// <summary>The highest event sequence committed in <paramref name="primary"/>, and how far the projection has come.</summary>
-    public static async Task<(long Committed, long Projected)> ProjectionProgressAsync(NpgsqlDataSource primary, CancellationToken ct)
+    private static async Task<(long Committed, long Projected)> ProjectionProgressAsync(NpgsqlDataSource primary, CancellationToken ct)
     {
         await using var cmd = primary.CreateCommand($"""
             select (select coalesce(max(seq_id), 0) from {CaseFlowTables.Schema}.mt_events),

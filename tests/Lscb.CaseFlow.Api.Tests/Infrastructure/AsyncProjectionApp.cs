@@ -10,7 +10,7 @@ public sealed class AsyncProjectionApp : CaseFlowApp
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await AsyncProjection.WaitForDaemonsAsync(this, 1);
+        await AsyncProjection.WaitForDaemonsAsync(ConnectionString, 1);
     }
 
     protected override Task<IReadOnlyDictionary<string, string>> MoreSettingsAsync(PostgresServer server) =>
@@ -26,35 +26,9 @@ public sealed class AsyncDatabasePerTenantApp : DatabasePerTenantApp
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await AsyncProjection.WaitForDaemonsAsync(this, 2);
+        await AsyncProjection.WaitForDaemonsAsync(ConnectionString, 2);
     }
 
     protected override async Task<IReadOnlyDictionary<string, string>> MoreSettingsAsync(PostgresServer server) =>
         new Dictionary<string, string>((await base.MoreSettingsAsync(server)).Concat(AsyncProjection.Settings));
-}
-
-public static class AsyncProjection
-{
-    public const int ReadWaitSeconds = 5;
-
-    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
-    {
-        ["CaseFlow:Projections:Mode"] = "Async",
-        ["CaseFlow:Projections:ReadWaitSeconds"] = ReadWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
-
-    /// <summary>
-    /// A cluster's first node elects itself leader at its first health check and then assigns the daemons, one per
-    /// database: reads before that wait or answer 503. Tests start once they run. Wolverine's node tables are in the
-    /// default database.
-    /// </summary>
-    public static async Task WaitForDaemonsAsync(CaseFlowApp app, int databases)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (await app.ScalarAsync("select count(*) from caseflow.wolverine_node_assignments where id like 'event-subscriptions://%'") < databases)
-        {
-            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), "Wolverine assigns the projection's agents to a node.");
-            await Task.Delay(100);
-        }
-    }
 }
