@@ -36,6 +36,8 @@ public static class CaseFlowHost
         services.AddSingleton<AccessLog>();
         services.AddSingleton<Imports.Pseudonymiser>();
         services.AddSingleton<Imports.HistoryImporter>();
+        services.AddSingleton(Imports.ImportLimits.From(builder.Configuration));
+        services.AddSingleton<Endpoints.ImportGate>();
         services.AddProblemDetails();
         services.AddExceptionHandler<Endpoints.DatabaseUnavailableHandler>();
         services.AddExceptionHandler<Endpoints.UnstorableTextHandler>();

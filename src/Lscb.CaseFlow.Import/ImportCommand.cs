@@ -94,7 +94,7 @@ public static class ImportCommand
                 await PrintAsync(root, output);
             }
 
-            return root.GetProperty("rejected").GetArrayLength() > 0 ? 1 : 0;
+            return Total(root, "rejectedTotal", root.GetProperty("rejected")) > 0 ? 1 : 0;
         }
     }
 
@@ -104,9 +104,11 @@ public static class ImportCommand
     {
         var rejected = answer.GetProperty("rejected");
         var warnings = answer.GetProperty("warnings");
+        var rejectedTotal = Total(answer, "rejectedTotal", rejected);
+        var warningsTotal = Total(answer, "warningsTotal", warnings);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{answer.GetProperty("events").GetInt32()} events stored, {answer.GetProperty("duplicates").GetInt32()} duplicates, {rejected.GetArrayLength()} rejected, {warnings.GetArrayLength()} warnings."));
-        foreach (var (title, list) in new[] { ("Rejected:", rejected), ("Warnings:", warnings) })
+            $"{answer.GetProperty("events").GetInt32()} events stored, {answer.GetProperty("duplicates").GetInt32()} duplicates, {rejectedTotal} rejected, {warningsTotal} warnings."));
+        foreach (var (title, list, total) in new[] { ("Rejected:", rejected, rejectedTotal), ("Warnings:", warnings, warningsTotal) })
         {
             if (list.GetArrayLength() == 0)
             {
@@ -118,8 +120,17 @@ public static class ImportCommand
             {
                 await output.WriteLineAsync($"  {issue.GetProperty("where").GetString()}: {issue.GetProperty("reason").GetString()}");
             }
+
+            if (total > list.GetArrayLength())
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  … and {total - list.GetArrayLength()} more, not listed."));
+            }
         }
     }
+
+    /// <summary>How many there were in all: the answer lists only the first of many.</summary>
+    private static int Total(JsonElement answer, string name, JsonElement list) =>
+        answer.TryGetProperty(name, out var total) && total.ValueKind == JsonValueKind.Number ? total.GetInt32() : list.GetArrayLength();
 
     private static string Describe(string problem)
     {

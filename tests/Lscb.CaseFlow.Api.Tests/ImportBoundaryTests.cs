@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Lscb.CaseFlow.Api.Endpoints;
+using Lscb.CaseFlow.Api.Imports;
 using Lscb.CaseFlow.Api.Tests.Infrastructure;
 
 namespace Lscb.CaseFlow.Api.Tests;
@@ -66,7 +66,7 @@ public sealed class ImportBoundaryTests(CaseFlowApp app) : IClassFixture<CaseFlo
     [Fact]
     public async Task a_file_over_the_limit_is_refused_without_reading_it_all()
     {
-        using var content = new StreamContent(new ZeroStream(PostImports.MaxBytes + 1));
+        using var content = new StreamContent(new ZeroStream(ImportLimits.Default.MaxBytes + 1));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
 
         using var response = await app.Client.PostAsync("/api/imports/cin-census", content);
@@ -79,7 +79,7 @@ public sealed class ImportBoundaryTests(CaseFlowApp app) : IClassFixture<CaseFlo
     {
         var answer = await Samples.ImportOkAsync(app.Client, "cin-census", Samples.Bytes(Samples.OneChild));
 
-        answer.AsObject().Select(p => p.Key).ShouldBe(["events", "duplicates", "rejected", "warnings"]);
+        answer.AsObject().Select(p => p.Key).ShouldBe(["events", "duplicates", "rejected", "warnings", "rejectedTotal", "warningsTotal"]);
         answer["rejected"]![0]!.AsObject().Select(p => p.Key).ShouldBe(["where", "reason"]);
         _ = answer["events"]!.GetValue<int>();
         (answer["rejected"] is JsonArray).ShouldBeTrue();

@@ -149,9 +149,17 @@ internal sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>The process's peak resident set (VmHWM), in MB.</summary>
-    public double PeakRssMb()
+    public double PeakRssMb() => StatusMb("VmHWM:");
+
+    /// <summary>The process's resident set now (VmRSS), in MB.</summary>
+    public double RssMb() => StatusMb("VmRSS:");
+
+    /// <summary>Starts the peak resident set again from the present one (Linux: 5 written to <c>/proc/PID/clear_refs</c>).</summary>
+    public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+
+    private double StatusMb(string field)
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         var kb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         return kb / 1024.0;
     }

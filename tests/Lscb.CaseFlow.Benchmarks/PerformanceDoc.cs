@@ -83,6 +83,54 @@ internal static class PerformanceDoc
         File.WriteAllText(path, string.Join('\n', lines).TrimEnd('\n') + "\n");
     }
 
+    private const string ImportsHeading = "## Imports";
+
+    /// <summary>Replaces the imports' section (after the sizes, before the hand-written sections), or adds it.</summary>
+    public static void UpdateImports(string path, JsonObject figures)
+    {
+        var text = File.Exists(path) ? File.ReadAllText(path) : Intro;
+        var lines = text.TrimEnd('\n').Split('\n').ToList();
+        var section = ImportsSection(figures).Split('\n');
+        var start = lines.FindIndex(l => l.TrimEnd() == ImportsHeading);
+        if (start < 0)
+        {
+            var next = lines.FindIndex(l => l.StartsWith("## ", StringComparison.Ordinal) && !l.StartsWith("## N = ", StringComparison.Ordinal));
+            lines.InsertRange(next < 0 ? lines.Count : next, [.. section, ""]);
+        }
+        else
+        {
+            var end = lines.FindIndex(start + 1, l => l.StartsWith("## ", StringComparison.Ordinal));
+            end = end < 0 ? lines.Count : end - 1;
+            lines.RemoveRange(start, end - start);
+            lines.InsertRange(start, section);
+        }
+
+        File.WriteAllText(path, string.Join('\n', lines).TrimEnd('\n') + "\n");
+    }
+
+    private static string ImportsSection(JsonObject f)
+    {
+        var machine = f["machine"]!;
+        var s = new StringBuilder();
+        s.AppendLine(ImportsHeading).AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"{f["date"]}, `--imports`: {machine["cores"]} cores, {machine["memoryGb"]} GB memory, PostgreSQL {machine["postgres"]}, load average "
+            + $"{machine["loadAverage"]} at the start, {machine["loadAverageAtEnd"]} at the end. Each file is posted to one API process (idle at "
+            + $"{f["idleRssMb"]} MB resident) whose peak resident set is reset before each import; seconds are the request's, storing included.");
+        s.AppendLine();
+        s.AppendLine("| file | MB | events | seconds | s per MB | events/s | peak RSS MB |");
+        s.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var run in f["censusBySize"]!.AsArray().Append(f["largestCensus"]).Append(f["largestAnnexA"]))
+        {
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {run!["what"]} | {run["mb"]} | {run["events"]} | {run["seconds"]} | {run["secondsPerMb"]} | {run["eventsPerSecond"]} | {run["peakRssMb"]} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"importPeakRssMb (the larger of the two largest files): **{f["importPeakRssMb"]}**.");
+        return s.ToString().TrimEnd('\n');
+    }
+
     private static string Section(string heading, JsonObject f)
     {
         var machine = f["machine"]!;

@@ -30,9 +30,10 @@ internal static class Program
 
     private static async Task<int> Main(string[] args)
     {
-        if (!TryParse(args, out var n, out var outFile, out var apiDll, out var asynchronous))
+        if (!TryParse(args, out var n, out var outFile, out var apiDll, out var asynchronous, out var importsOnly))
         {
             await Console.Error.WriteLineAsync("usage: --events N --out FILE [--api-dll PATH] [--projection inline|async]   (PostgreSQL from env ConnectionStrings__CaseFlow)");
+            await Console.Error.WriteLineAsync("       --imports --out FILE [--api-dll PATH]   (the imports alone: the largest files allowed, and censuses of 5, 10 and 20 MB)");
             return 2;
         }
 
@@ -45,6 +46,15 @@ internal static class Program
 
         var root = RepoRoot();
         apiDll ??= Path.Combine(root, "src", "Lscb.CaseFlow.Api", "bin", "Release", "net10.0", "Lscb.CaseFlow.Api.dll");
+        if (importsOnly)
+        {
+            var imports = await ImportBenchmark.RunAsync(server, apiDll);
+            await File.WriteAllTextAsync(outFile, imports.ToJsonString(Indented) + "\n");
+            Console.WriteLine(imports.ToJsonString(Indented));
+            PerformanceDoc.UpdateImports(Path.Combine(root, "docs", "performance.md"), imports);
+            return 0;
+        }
+
         var figures = asynchronous ? await RunAsynchronousAsync(n, server, apiDll) : await RunAsync(n, server, apiDll);
 
         var json = figures.ToJsonString(Indented);
@@ -429,7 +439,7 @@ internal static class Program
     }
 
     /// <summary>Drops and creates the bench database on the server, so that every run starts empty.</summary>
-    private static async Task<string> CreateDatabaseAsync(string server, string name)
+    internal static async Task<string> CreateDatabaseAsync(string server, string name)
     {
         await using (var admin = new NpgsqlConnection(server))
         {
@@ -441,7 +451,7 @@ internal static class Program
         return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
 
-    private static async Task<JsonObject> MachineAsync(string db)
+    internal static async Task<JsonObject> MachineAsync(string db)
     {
         var memKb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
@@ -457,7 +467,7 @@ internal static class Program
         };
     }
 
-    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    internal static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>Binary COPY of the events into a plain table with no index or constraint: the physical write limit.</summary>
     private static async Task<double> CopyAsync(string db, Workload workload)
@@ -614,7 +624,7 @@ internal static class Program
     private static string KpiUrl(Window w) =>
         string.Create(CultureInfo.InvariantCulture, $"/api/kpis?from={w.From:yyyy-MM-dd}&to={w.To:yyyy-MM-dd}");
 
-    private static void Log(string message) =>
+    internal static void Log(string message) =>
         Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {message}");
 
     private static string RepoRoot()
@@ -630,9 +640,11 @@ internal static class Program
         throw new InvalidOperationException("Lscb.CaseFlow.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static bool TryParse(string[] args, out int events, out string outFile, out string? apiDll, out bool asynchronous)
+    private static bool TryParse(string[] args, out int events, out string outFile, out string? apiDll, out bool asynchronous, out bool importsOnly)
     {
         (events, outFile, apiDll, asynchronous) = (0, "", null, false);
+        importsOnly = args.Contains("--imports");
+        args = [.. args.Where(a => a != "--imports")];
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -654,6 +666,6 @@ internal static class Program
             }
         }
 
-        return args.Length % 2 == 0 && events > 0 && outFile.Length > 0;
+        return args.Length % 2 == 0 && (events > 0 || importsOnly) && outFile.Length > 0;
     }
 }

@@ -1,16 +1,13 @@
 using System.Globalization;
-using System.IO.Packaging;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
 using Lscb.CaseFlow.Events;
 
 namespace Lscb.CaseFlow.Api.Imports;
 
 /// <summary>
-/// Reads Ofsted's Annex A workbook (lists 1–11) with the Open XML SDK, and maps the lists of the pathway to events
+/// Reads Ofsted's Annex A workbook (lists 1–11) one row at a time (<see cref="XlsxReader"/>), and maps the lists of the pathway to events
 /// (docs/imports.md): list 1 contacts, 3 referrals, 4 assessments, 5 strategy discussions, S47 enquiries and
 /// initial conferences, 7 child protection plans, 8 periods of care. Columns are found by their headings, not
 /// their places. Real workbooks' habits are tolerated: "b) Female"-style prefixes, Excel serial dates and dates
@@ -19,9 +16,6 @@ namespace Lscb.CaseFlow.Api.Imports;
 /// </summary>
 public static partial class AnnexAReader
 {
-    /// <summary>A cap on each part's size once unzipped, so that a small upload cannot unpack into gigabytes.</summary>
-    private const long MaxCharactersInPart = 100_000_000;
-
     private sealed record Column(string Label, params string[] Headings);
 
     private static readonly Column ChildId = new("Child Unique ID", "child unique id", "child id", "unique id");
@@ -35,32 +29,60 @@ public static partial class AnnexAReader
         [11] = "adopters: not imported; they are adults, not children of the pathway",
     };
 
-    /// <summary>One list's rows: each row's number and its cells by column heading.</summary>
-    private sealed record Sheet(int List, string Name, IReadOnlyList<string> Headings, IReadOnlyList<(int Row, Dictionary<string, Cell> Cells)> Rows)
+    /// <summary>A list's sheet: its headings by column, read from its first row that holds anything.</summary>
+    private sealed record Sheet(int List, string Name, WorksheetPart Part)
     {
-        public string? Heading(Column column) =>
-            Headings.FirstOrDefault(h => column.Headings.Any(a => h == a))
-            ?? Headings.FirstOrDefault(h => column.Headings.Any(a => h.StartsWith(a, StringComparison.Ordinal)));
+        public Dictionary<int, string> HeadingOf { get; private set; } = [];
+
+        private readonly Dictionary<Column, string?> _found = [];
+
+        /// <summary>The heading a column is read from: one that names it exactly, else one that starts with a name of it.</summary>
+        public string? Heading(Column column)
+        {
+            if (!_found.TryGetValue(column, out var heading))
+            {
+                heading = _found[column] = HeadingOf.Values.FirstOrDefault(h => column.Headings.Any(a => h == a))
+                    ?? HeadingOf.Values.FirstOrDefault(h => column.Headings.Any(a => h.StartsWith(a, StringComparison.Ordinal)));
+            }
+
+            return heading;
+        }
+
+        /// <summary>Set from the list's first row that holds anything, each time the list is read.</summary>
+        public void SetHeadings(Dictionary<int, string> headings)
+        {
+            HeadingOf = headings;
+            _found.Clear();
+        }
+
+        public string What => $"the sheet of List {List}";
     }
 
-    /// <summary>A cell as stored: its text (shared strings resolved), whether it is a number, whether an error such as #N/A.</summary>
+    /// <summary>A cell as the mapping reads it: its text and whether it is a number.</summary>
     private readonly record struct Cell(string? Text, bool IsNumber)
     {
         public bool IsBlank => string.IsNullOrEmpty(Text);
     }
 
-    public static ImportBatch Read(Stream workbook, Func<string, string> subjectOf)
+    public static ImportBatch Read(Stream workbook, Func<string, string> pseudonymise, ImportLimits? limits = null) =>
+        XlsxReader.Guard(() => ReadWorkbook(workbook, pseudonymise, limits ?? ImportLimits.Default));
+
+    private static ImportBatch ReadWorkbook(Stream workbook, Func<string, string> pseudonymise, ImportLimits limits)
     {
-        var batch = new ImportBatch();
-        var (sheets, date1904) = Load(workbook, batch);
+        // A child is in several lists: one subject each, derived once, held once by all its events.
+        var subjects = new Dictionary<string, string>(StringComparer.Ordinal);
+        string subjectOf(string id) => subjects.TryGetValue(id, out var subject) ? subject : subjects[id] = pseudonymise(id);
+        var batch = new ImportBatch(limits);
+        using var xlsx = XlsxReader.Open(workbook, limits);
+        var sheets = Lists(xlsx, batch);
         var keys = new RecordKeys();
-        var rows = new Rows(batch, date1904);
+        var rows = new Rows(batch, xlsx.Date1904);
 
         // Plans first: a conference whose outcome is not given had a plan when the child's plan started that day.
         var planStarts = new HashSet<(string, DateOnly)>();
         if (sheets.GetValueOrDefault(7) is { } plans)
         {
-            foreach (var (_, cells) in plans.Rows)
+            foreach (var (_, cells) in RowsOf(xlsx, plans))
             {
                 if (rows.Id(plans, cells) is { } id && rows.TryDate(plans, cells, PlanStart, out var on, out _) && on is { } start)
                 {
@@ -73,9 +95,10 @@ public static partial class AnnexAReader
         {
             if (NotImported.TryGetValue(sheet.List, out var why))
             {
-                if (sheet.Rows.Count > 0)
+                var count = RowsOf(xlsx, sheet).Count();
+                if (count > 0)
                 {
-                    batch.Warnings.Add(new($"List {sheet.List}", $"{sheet.Rows.Count} rows of {why}."));
+                    batch.Warnings.Add($"List {sheet.List}", $"{count} rows of {why}.");
                 }
 
                 continue;
@@ -93,45 +116,119 @@ public static partial class AnnexAReader
             };
             if (map is null)
             {
-                batch.Warnings.Add(new($"List {sheet.List}", $"'{sheet.Name}' is not a list of Annex A; not read."));
+                batch.Warnings.Add($"List {sheet.List}", $"'{Printable(sheet.Name)}' is not a list of Annex A; not read.");
                 continue;
             }
 
-            var missing = Required(sheet.List).Where(c => sheet.Heading(c) is null).Select(c => $"'{c.Label}'").ToList();
-            if (missing.Count > 0)
+            var read = RowsOf(xlsx, sheet).GetEnumerator();
+            using (read)
             {
-                if (sheet.Rows.Count > 0)
+                var hasRows = read.MoveNext();
+                var missing = Required(sheet.List).Where(c => sheet.Heading(c) is null).Select(c => $"'{c.Label}'").ToList();
+                if (missing.Count > 0)
                 {
-                    batch.Rejected.Add(new($"List {sheet.List}, rows {sheet.Rows[0].Row}–{sheet.Rows[^1].Row}",
-                        $"the list has no column {string.Join(" or ", missing)}; none of its {sheet.Rows.Count} rows were imported."));
-                }
+                    if (hasRows)
+                    {
+                        var (first, last, count) = (read.Current.Row, read.Current.Row, 1);
+                        while (read.MoveNext())
+                        {
+                            (last, count) = (read.Current.Row, count + 1);
+                        }
 
-                continue;
-            }
+                        batch.Rejected.Add($"List {sheet.List}, rows {first}–{last}",
+                            $"the list has no column {string.Join(" or ", missing)}; none of its {count} rows were imported.");
+                    }
 
-            foreach (var (row, cells) in sheet.Rows)
-            {
-                var where = $"List {sheet.List}, row {row}";
-                if (rows.Id(sheet, cells) is not { } id)
-                {
-                    batch.Rejected.Add(new(where, $"'{ChildId.Label}' is empty; the row was not imported."));
                     continue;
                 }
 
-                var context = new RowContext(rows, sheet, cells, where, subjectOf(id), keys);
-                map(context);
-                if (context.Problems.Count > 0)
+                var label = $"List {sheet.List}, row";
+                for (var more = hasRows; more; more = read.MoveNext())
                 {
-                    batch.Rejected.Add(new(where, $"{string.Join("; ", context.Problems)}; the row was not imported."));
-                }
-                else
-                {
-                    context.Commit();
+                    var (row, cells) = read.Current;
+                    var place = new Place(null, label, row);
+                    if (rows.Id(sheet, cells) is not { } id)
+                    {
+                        batch.Rejected.Add(place.ToString(), $"'{ChildId.Label}' is empty; the row was not imported.");
+                        continue;
+                    }
+
+                    var context = new RowContext(rows, sheet, cells, place, subjectOf(id), keys);
+                    map(context);
+                    if (context.Problems.Count > 0)
+                    {
+                        batch.Rejected.Add(place.ToString(), $"{string.Join("; ", context.Problems)}; the row was not imported.");
+                    }
+                    else
+                    {
+                        context.Commit();
+                    }
                 }
             }
         }
 
         return batch;
+    }
+
+    /// <summary>The sheets that are lists of Annex A (named "List 1" to "List 11"), by list; the others named in warnings.</summary>
+    private static Dictionary<int, Sheet> Lists(XlsxReader xlsx, ImportBatch batch)
+    {
+        var sheets = new Dictionary<int, Sheet>();
+        foreach (var sheet in xlsx.Sheets)
+        {
+            if (ListNumber().Match(sheet.Name) is not { Success: true } m)
+            {
+                batch.Warnings.Add($"Sheet '{Printable(sheet.Name)}'", "not a list of Annex A (named 'List 1' to 'List 11'); not read.");
+                continue;
+            }
+
+            var list = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            if (sheets.ContainsKey(list) || sheet.Part is null)
+            {
+                batch.Warnings.Add($"Sheet '{Printable(sheet.Name)}'", $"a second sheet for List {list}, or an empty one; not read.");
+                continue;
+            }
+
+            sheets[list] = new Sheet(list, sheet.Name, sheet.Part);
+        }
+
+        return sheets;
+    }
+
+    /// <summary>
+    /// A list's rows after its headings, each with its cells by heading; the first row that holds anything gives the
+    /// headings (<see cref="Sheet.HeadingOf"/>). Read again from the sheet each time it is asked for.
+    /// </summary>
+    private static IEnumerable<(int Row, Dictionary<string, Cell> Cells)> RowsOf(XlsxReader xlsx, Sheet sheet)
+    {
+        var first = true;
+        foreach (var row in xlsx.Rows(sheet.Part, sheet.What))
+        {
+            if (first)
+            {
+                sheet.SetHeadings(row.Cells.ToDictionary(c => c.Key, c => Heading(c.Value.Text!)));
+                first = false;
+                continue;
+            }
+
+            var cells = new Dictionary<string, Cell>(StringComparer.Ordinal);
+            foreach (var (column, cell) in row.Cells)
+            {
+                if (sheet.HeadingOf.TryGetValue(column, out var heading))
+                {
+                    cells.TryAdd(heading, new Cell(cell.Text, cell.IsNumber));
+                }
+            }
+
+            yield return (row.Number, cells);
+        }
+    }
+
+    /// <summary>Text of the file as an answer may quote it (a sheet's name, a code that is not one): printable, and short.</summary>
+    private static string Printable(string text)
+    {
+        var printable = new string(text.Where(c => !char.IsControl(c)).Take(64).ToArray());
+        return printable.Length < text.Length ? printable + "…" : printable;
     }
 
     // The columns each list is read from, as Ofsted's template heads them.
@@ -300,9 +397,9 @@ public static partial class AnnexAReader
     }
 
     /// <summary>One row being mapped: its problems, and the events it gives once it has none.</summary>
-    private sealed class RowContext(Rows rows, Sheet sheet, Dictionary<string, Cell> cells, string where, string subject, RecordKeys keys)
+    private sealed class RowContext(Rows rows, Sheet sheet, Dictionary<string, Cell> cells, Place place, string subject, RecordKeys keys)
     {
-        private readonly ImportBatch _pending = new();
+        private readonly List<ImportedEvent> _pending = [];
 
         public List<string> Problems { get; } = [];
 
@@ -350,19 +447,19 @@ public static partial class AnnexAReader
 
             if (required)
             {
-                Problems.Add($"'{column.Label}' \"{text}\" is not a known code");
+                Problems.Add($"'{column.Label}' \"{Printable(text)}\" is not a known code");
             }
             else
             {
-                rows.Batch.Warnings.Add(new(where, $"'{column.Label}' \"{text}\" is not a known code; left out, the rest of the row imported."));
+                rows.Batch.Warnings.Add(place.ToString(), $"'{column.Label}' \"{Printable(text)}\" is not a known code; left out, the rest of the row imported.");
             }
 
             return null;
         }
 
-        public RecordEvents Record(string kind, DateOnly on) => new(_pending, where, keys.Next(subject, kind, on));
+        public RecordEvents Record(string kind, DateOnly on) => new(_pending.Add, place, keys.Next(subject, kind, on));
 
-        public void Commit() => rows.Batch.Events.AddRange(_pending.Events);
+        public void Commit() => _pending.ForEach(rows.Batch.Add);
     }
 
     /// <summary>Reads cells of a list by heading.</summary>
@@ -403,7 +500,7 @@ public static partial class AnnexAReader
                 return true;
             }
 
-            problem = $"'{column.Label}' \"{text}\" is not a date";
+            problem = $"'{column.Label}' \"{Printable(text)}\" is not a date";
             return false;
         }
     }
@@ -460,150 +557,12 @@ public static partial class AnnexAReader
 
     private static string WithoutOrdinal(string text) => Ordinal().Replace(text, "").Trim();
 
-    private static (Dictionary<int, Sheet> Sheets, bool Date1904) Load(Stream workbook, ImportBatch batch)
-    {
-        SpreadsheetDocument document;
-        try
-        {
-            document = SpreadsheetDocument.Open(workbook, false, new OpenSettings { MaxCharactersInPart = MaxCharactersInPart });
-        }
-        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or FileFormatException or IOException or ArgumentException)
-        {
-            throw new ImportRefusedException("Not a workbook", "The body is not an .xlsx workbook.");
-        }
-
-        using (document)
-        {
-            var workbookPart = document.WorkbookPart ?? throw new ImportRefusedException("Not a workbook", "The workbook has no sheets.");
-            var date1904 = workbookPart.Workbook.WorkbookProperties?.Date1904?.Value == true;
-            var strings = workbookPart.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(TextOf).ToList() ?? [];
-            var sheets = new Dictionary<int, Sheet>();
-            foreach (var sheet in workbookPart.Workbook.Sheets?.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>() ?? [])
-            {
-                var name = sheet.Name?.Value ?? "";
-                if (ListNumber().Match(name) is not { Success: true } m)
-                {
-                    batch.Warnings.Add(new($"Sheet '{name}'", "not a list of Annex A (named 'List 1' to 'List 11'); not read."));
-                    continue;
-                }
-
-                var list = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-                if (sheets.ContainsKey(list) || sheet.Id?.Value is not { } id || workbookPart.GetPartById(id) is not WorksheetPart part)
-                {
-                    batch.Warnings.Add(new($"Sheet '{name}'", $"a second sheet for List {list}, or an empty one; not read."));
-                    continue;
-                }
-
-                sheets[list] = ReadSheet(list, name, part, strings);
-            }
-
-            return (sheets, date1904);
-        }
-    }
-
-    private static Sheet ReadSheet(int list, string name, WorksheetPart part, List<string> strings)
-    {
-        List<string>? headings = null;
-        Dictionary<string, string> headingOf = [];
-        var rows = new List<(int, Dictionary<string, Cell>)>();
-        var position = 0;
-        foreach (var row in RowsOf(part))
-        {
-            position = row.RowIndex?.Value is { } index ? (int)index : position + 1;
-            var cells = new Dictionary<string, Cell>(StringComparer.Ordinal);
-            var column = 0;
-            foreach (var cell in row.Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>())
-            {
-                var letters = cell.CellReference?.Value is { } reference ? ColumnLetters().Match(reference).Value : null;
-                column = letters is { Length: > 0 } ? ColumnNumber(letters) : column + 1;
-                var value = ValueOf(cell, strings);
-                if (!value.IsBlank)
-                {
-                    cells[column.ToString(CultureInfo.InvariantCulture)] = value;
-                }
-            }
-
-            if (cells.Count == 0)
-            {
-                continue;
-            }
-
-            if (headings is null)
-            {
-                headingOf = cells.ToDictionary(c => c.Key, c => Heading(c.Value.Text!));
-                headings = [.. headingOf.Values];
-                continue;
-            }
-
-            rows.Add((position, cells.Where(c => headingOf.ContainsKey(c.Key))
-                .GroupBy(c => headingOf[c.Key]).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal)));
-        }
-
-        return new Sheet(list, name, headings ?? [], rows);
-    }
-
-    /// <summary>The sheet's rows one at a time, read as a stream rather than the whole sheet at once.</summary>
-    private static IEnumerable<Row> RowsOf(WorksheetPart part)
-    {
-        using var reader = OpenXmlReader.Create(part);
-        while (reader.Read())
-        {
-            if (reader.ElementType == typeof(Row) && reader.IsStartElement)
-            {
-                yield return (Row)reader.LoadCurrentElement()!;
-            }
-        }
-    }
-
-    private static Cell ValueOf(DocumentFormat.OpenXml.Spreadsheet.Cell cell, List<string> strings)
-    {
-        var raw = cell.CellValue?.Text;
-        var type = cell.DataType?.Value;
-        string? text;
-        var number = false;
-        if (type == CellValues.SharedString)
-        {
-            text = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < strings.Count ? strings[i] : null;
-        }
-        else if (type == CellValues.InlineString)
-        {
-            text = cell.InlineString is { } inline ? TextOf(inline) : null;
-        }
-        else if (type == CellValues.Error)
-        {
-            text = null;
-        }
-        else if (type == CellValues.Boolean)
-        {
-            text = raw == "1" ? "TRUE" : "FALSE";
-        }
-        else
-        {
-            text = raw;
-            number = type is null || type == CellValues.Number;
-        }
-
-        text = text is null ? null : Spaces().Replace(text.Replace('\u00A0', ' '), " ").Trim();
-        return text is null || ExcelErrors.Contains(text) ? new Cell(null, false) : new Cell(text, number);
-    }
-
-    private static readonly HashSet<string> ExcelErrors =
-        new(["#N/A", "#N/A N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#GETTING_DATA"], StringComparer.OrdinalIgnoreCase);
-
-    private static string TextOf(OpenXmlElement item) =>
-        item.GetFirstChild<Text>()?.Text ?? string.Concat(item.Elements<Run>().Select(r => r.Text?.Text));
-
     /// <summary>Headings compared loosely: lower case, straight quotes, single spaces, no trailing '?' or ':'.</summary>
     private static string Heading(string text) =>
         Spaces().Replace(text.Replace('\u2019', '\'').Replace('\u2018', '\'').ToLowerInvariant(), " ").Trim().TrimEnd('?', ':', ' ');
 
-    private static int ColumnNumber(string letters) => letters.Aggregate(0, (n, c) => (n * 26) + (char.ToUpperInvariant(c) - 'A' + 1));
-
     [GeneratedRegex(@"^\s*list\s*0*(\d{1,2})\b", RegexOptions.IgnoreCase)]
     private static partial Regex ListNumber();
-
-    [GeneratedRegex("^[A-Za-z]+")]
-    private static partial Regex ColumnLetters();
 
     [GeneratedRegex(@"^[a-z]{1,2}\)\s*", RegexOptions.IgnoreCase)]
     private static partial Regex Ordinal();

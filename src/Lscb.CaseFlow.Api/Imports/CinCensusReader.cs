@@ -32,91 +32,174 @@ public static class CinCensusReader
     /// <summary>Where the child's personal details are: a schema error there is named, never quoted.</summary>
     private static readonly HashSet<string> Personal = new(["ChildIdentifiers", "ChildCharacteristics"], StringComparer.Ordinal);
 
-    private static readonly Lazy<Dictionary<int, XmlSchemaSet>> Schemas = new(LoadSchemas);
+    private static readonly Lazy<Dictionary<int, CensusSchema>> Schemas = new(LoadSchemas);
 
-    public static ImportBatch Read(Stream xml, int? year, Func<string, string> subjectOf)
+    /// <summary>A collection year's schema, and the types a child and the header are checked against one at a time.</summary>
+    private sealed record CensusSchema(XmlSchemaSet Set, XmlSchemaType Child, XmlSchemaType Header);
+
+    /// <summary>
+    /// Reads the census as a stream, one <c>&lt;Child&gt;</c> at a time (each checked against the schema on its own),
+    /// so that memory holds one child and the events so far, and time is linear in the file. Any limit of
+    /// <paramref name="limits"/> that the file passes refuses it whole, before anything is stored.
+    /// </summary>
+    public static ImportBatch Read(Stream xml, int? year, Func<string, string> subjectOf, ImportLimits? limits = null)
     {
-        var document = Load(xml);
-        var batch = new ImportBatch();
-        var schemaYear = SchemaYear(document, year, batch);
-        Tidy(document);
+        limits ??= ImportLimits.Default;
+        return BoundedXml.Read("the body", NotXml, () => ReadStream(xml, year, subjectOf, limits));
+    }
 
-        var invalid = Validate(document, schemaYear, batch);
-        var keys = new RecordKeys();
-        var childNumber = 0;
-        foreach (var child in document.Root!.Elements("Children").Elements("Child"))
+    private const string NotXml = "Not XML";
+
+    private static ImportBatch ReadStream(Stream xml, int? year, Func<string, string> subjectOf, ImportLimits limits)
+    {
+        var batch = new ImportBatch(limits);
+        using var reader = BoundedXml.Open(xml, limits, "the census", limits.MaxBytes);
+        if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "Message" || reader.IsEmptyElement)
         {
-            childNumber++;
-            var where = $"Child {childNumber} (line {Line(child)})";
-            if (invalid.TryGetValue(child, out var childErrors))
-            {
-                batch.Rejected.Add(new(where, $"LAchildID is not valid under the {schemaYear} schema ({childErrors}); nothing of the child was imported."));
-                continue;
-            }
+            throw NotACensus();
+        }
 
-            var localId = child.Element("ChildIdentifiers")?.Element("LAchildID")?.Value;
-            if (string.IsNullOrWhiteSpace(localId))
+        int? schemaYear = null;
+        var sawChildren = false;
+        var childNumber = 0;
+        var keys = new RecordKeys();
+        foreach (var name in ElementsWithin(reader))
+        {
+            switch (name)
             {
-                batch.Rejected.Add(new(where, "The child has no LAchildID; nothing of the child was imported."));
-                continue;
-            }
+                case "Header" when schemaYear is null && !sawChildren:
+                    var header = Load(reader, "the header");
+                    Tidy(header);
+                    schemaYear = SchemaYear(header, year, batch);
+                    ValidateHeader(header, schemaYear.Value, batch);
+                    break;
+                case "Children":
+                    sawChildren = true;
+                    schemaYear ??= SchemaYear(null, year, batch);
+                    foreach (var childName in ElementsWithin(reader))
+                    {
+                        if (childName != "Child")
+                        {
+                            batch.Warnings.Add($"Message/Children/{childName}", "not part of the census; not read.");
+                            reader.Skip();
+                            continue;
+                        }
 
-            MapChild(child, subjectOf(localId), where, schemaYear, invalid, keys, batch);
+                        childNumber++;
+                        var place = new Place(null, "Child", childNumber, reader.LineNumber);
+                        var child = Load(reader, $"Child {childNumber} (line {reader.LineNumber})");
+                        ReadChild(child, place, schemaYear.Value, subjectOf, keys, batch);
+                    }
+
+                    break;
+                default:
+                    batch.Warnings.Add($"Message/{name}", "not part of the census, or out of its place; not read.");
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        if (!sawChildren)
+        {
+            throw NotACensus();
         }
 
         if (childNumber == 0)
         {
-            batch.Warnings.Add(new("Children", "The file holds no child."));
+            batch.Warnings.Add("Children", "The file holds no child.");
         }
 
         return batch;
     }
 
-    private static XDocument Load(Stream xml)
+    private static ImportRefusedException NotACensus() =>
+        new("Not a CIN census", "A children-in-need census is a <Message> holding <Children>.");
+
+    /// <summary>
+    /// The names of the elements directly inside the element the reader is on, each yielded with the reader on it; the
+    /// caller consumes the element (<see cref="Load"/> or <c>Skip</c>), which leaves the reader on what follows it. Ends
+    /// with the reader past the element's end.
+    /// </summary>
+    private static IEnumerable<string> ElementsWithin(BoundedXmlReader reader)
     {
-        var settings = new XmlReaderSettings
+        var depth = reader.Depth;
+        var empty = reader.IsEmptyElement;
+        reader.Read();
+        if (empty)
         {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-        };
-        XDocument document;
-        try
-        {
-            using var reader = XmlReader.Create(xml, settings);
-            document = XDocument.Load(reader, LoadOptions.SetLineInfo);
-        }
-        catch (XmlException ex)
-        {
-            throw new ImportRefusedException("Not XML", $"The body is not well-formed XML (line {ex.LineNumber}, position {ex.LinePosition}).");
+            yield break;
         }
 
-        if (document.Root is not { Name.LocalName: "Message" } root || root.Element("Children") is null)
+        while (reader.Depth > depth)
         {
-            throw new ImportRefusedException("Not a CIN census", "A children-in-need census is a <Message> holding <Children>.");
+            if (reader.NodeType == XmlNodeType.Element)
+            {
+                yield return reader.LocalName;
+            }
+            else
+            {
+                reader.Read();
+            }
         }
 
-        return document;
+        reader.Read();
+    }
+
+    /// <summary>
+    /// One record (a child, the header) as an element, its nodes bounded by <see cref="ImportLimits.MaxNodesPerRecord"/>;
+    /// the reader is left on what follows it.
+    /// </summary>
+    private static XElement Load(BoundedXmlReader reader, string record)
+    {
+        reader.BeginRecord(record);
+        XElement element;
+        using (var subtree = reader.ReadSubtree())
+        {
+            element = XElement.Load(subtree, LoadOptions.SetLineInfo);
+        }
+
+        reader.EndRecord();
+        reader.Read();
+        return element;
+    }
+
+    private static void ReadChild(XElement child, Place place, int schemaYear, Func<string, string> subjectOf, RecordKeys keys, ImportBatch batch)
+    {
+        Tidy(child);
+        var invalid = Validate(child, place, schemaYear, batch);
+        if (invalid.ContainsKey(child))
+        {
+            batch.Rejected.Add(place.ToString(), $"LAchildID is not valid under the {schemaYear} schema (it is empty, too long or holds characters the schema refuses); nothing of the child was imported.");
+            return;
+        }
+
+        var localId = child.Element("ChildIdentifiers")?.Element("LAchildID")?.Value;
+        if (string.IsNullOrWhiteSpace(localId))
+        {
+            batch.Rejected.Add(place.ToString(), "The child has no LAchildID; nothing of the child was imported.");
+            return;
+        }
+
+        MapChild(child, subjectOf(localId), place, schemaYear, invalid, keys, batch);
     }
 
     /// <summary>
     /// The collection year whose schema the file is checked against: the caller's <c>year</c>, else the year of the
     /// header's <c>ReferenceDate</c> (the census is as at 31 March), else its <c>Year</c>.
     /// </summary>
-    private static int SchemaYear(XDocument document, int? year, ImportBatch batch)
+    private static int SchemaYear(XElement? header, int? year, ImportBatch batch)
     {
-        var details = document.Root!.Element("Header")?.Element("CollectionDetails");
+        var details = header?.Element("CollectionDetails");
         var chosen = year
             ?? (ParseDate(details?.Element("ReferenceDate")?.Value) is { } reference ? reference.Year : (int?)null)
             ?? (int.TryParse(details?.Element("Year")?.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var y) ? y : (int?)null)
             ?? throw new ImportRefusedException("No collection year",
-                "The header names no ReferenceDate or Year; say which census it is with ?year=YYYY (or --year).");
+                "The header (before <Children>) names no ReferenceDate or Year; say which census it is with ?year=YYYY (or --year).");
 
         var clamped = Math.Clamp(chosen, EarliestSchema, LatestSchema);
         if (clamped != chosen)
         {
-            batch.Warnings.Add(new("Header", $"Collection year {chosen}: checked against the {clamped} schema, the nearest this service holds."));
+            batch.Warnings.Add("Header", $"Collection year {chosen}: checked against the {clamped} schema, the nearest this service holds.");
         }
 
         return clamped;
@@ -127,12 +210,12 @@ public static class CinCensusReader
     /// where the schema's yes/no type wants <c>1</c>/<c>0</c> (the DfE's own validator takes both), and an empty
     /// <c>&lt;FactorsIdentifiedAtAssessment/&gt;</c> or <c>&lt;Reviews/&gt;</c> for none.
     /// </summary>
-    private static void Tidy(XDocument document)
+    private static void Tidy(XElement record)
     {
-        document.Descendants().Where(e => e.Name.LocalName is "FactorsIdentifiedAtAssessment" or "Reviews" && !e.HasElements && string.IsNullOrWhiteSpace(e.Value))
+        record.Descendants().Where(e => e.Name.LocalName is "FactorsIdentifiedAtAssessment" or "Reviews" && !e.HasElements && string.IsNullOrWhiteSpace(e.Value))
             .ToList().ForEach(e => e.Remove());
 
-        foreach (var element in document.Descendants().Where(e => !e.HasElements && !e.IsEmpty))
+        foreach (var element in record.DescendantsAndSelf().Where(e => !e.HasElements && !e.IsEmpty))
         {
             var value = element.Value.Replace('\u00A0', ' ').Trim();
             if (element.Name.LocalName is "ReferralNFA" or "ICPCnotRequired")
@@ -147,21 +230,31 @@ public static class CinCensusReader
         }
     }
 
+    /// <summary>The header against its year's schema: an error there is a warning, since none of it is imported.</summary>
+    private static void ValidateHeader(XElement header, int year, ImportBatch batch) =>
+        header.Validate(Schemas.Value[year].Header, Schemas.Value[year].Set, (sender, _) =>
+        {
+            var element = sender switch { XElement x => x, XAttribute a => a.Parent, XNode n => n.Parent, _ => null } ?? header;
+            var where = "Message/" + string.Join("/", element.AncestorsAndSelf().Reverse().Select(a => a.Name.LocalName));
+            batch.Warnings.Add(where, $"{element.Name.LocalName} is not valid under the {year} schema; it is not imported, and nothing else was left out for it.");
+        });
+
     /// <summary>
-    /// Checks the file against its year's schema. An error in a record that becomes events (an episode's own
+    /// Checks a child against its year's schema. An error in a record that becomes events (an episode's own
     /// fields, a module, the child id) marks that record, which is then rejected whole; an error anywhere else
-    /// (personal details, need codes, pre-proceedings, the header) is a warning, since none of it is imported.
+    /// (personal details, need codes, pre-proceedings) is a warning, since none of it is imported.
     /// </summary>
-    private static Dictionary<XElement, string> Validate(XDocument document, int year, ImportBatch batch)
+    private static Dictionary<XElement, string> Validate(XElement child, Place place, int year, ImportBatch batch)
     {
         var invalid = new Dictionary<XElement, string>();
-        document.Validate(Schemas.Value[year], (sender, e) =>
+        var schema = Schemas.Value[year];
+        child.Validate(schema.Child, schema.Set, (sender, e) =>
         {
-            var element = sender switch { XElement x => x, XAttribute a => a.Parent, XNode n => n.Parent, _ => null } ?? document.Root!;
-            var path = element.AncestorsAndSelf().Reverse().SkipWhile(a => a.Name.LocalName != "Child").Skip(1).Select(a => a.Name.LocalName).ToList();
+            var element = sender switch { XElement x => x, XAttribute a => a.Parent, XNode n => n.Parent, _ => null } ?? child;
+            var path = element.AncestorsAndSelf().Reverse().Skip(1).Select(a => a.Name.LocalName).ToList();
             var inPersonal = path.Count > 0 && Personal.Contains(path[0]);
             var record = element.Name.LocalName == "LAchildID"
-                ? element.Ancestors("Child").FirstOrDefault()
+                ? child
                 : !inPersonal && RecordOf(element) is { } r && element.AncestorsAndSelf().TakeWhile(a => a != r).All(a => Imported.Contains(a.Name.LocalName))
                     ? r
                     : null;
@@ -172,12 +265,10 @@ public static class CinCensusReader
                 return;
             }
 
-            var child = element.AncestorsAndSelf("Child").FirstOrDefault();
-            var where = child is null ? string.Join("/", element.AncestorsAndSelf().Reverse().Select(a => a.Name.LocalName)) : $"{Describe(child)}, {string.Join("/", path)}";
-            var reason = inPersonal || child is null && path.Count == 0
+            var reason = inPersonal || path.Count == 0
                 ? $"{element.Name.LocalName} is not valid under the {year} schema"
                 : $"not valid under the {year} schema: {e.Message.TrimEnd('.')}";
-            batch.Warnings.Add(new(where, $"{reason}; it is not imported, and nothing else was left out for it."));
+            batch.Warnings.Add($"{place}, {string.Join("/", path)}", $"{reason}; it is not imported, and nothing else was left out for it.");
         });
         return invalid;
     }
@@ -186,21 +277,21 @@ public static class CinCensusReader
     private static XElement? RecordOf(XElement element) =>
         element.AncestorsAndSelf().FirstOrDefault(a => Modules.Contains(a.Name.LocalName) || a.Name.LocalName == "CINdetails");
 
-    private static void MapChild(XElement child, string subject, string childWhere, int year, Dictionary<XElement, string> invalid, RecordKeys keys, ImportBatch batch)
+    private static void MapChild(XElement child, string subject, Place childPlace, int year, Dictionary<XElement, string> invalid, RecordKeys keys, ImportBatch batch)
     {
         var planStarts = child.Descendants("CPPstartDate").Select(d => ParseDate(d.Value)).OfType<DateOnly>().ToHashSet();
         var episodeNumber = 0;
         foreach (var episode in child.Elements("CINdetails"))
         {
             episodeNumber++;
-            var episodeWhere = $"{childWhere}, CINdetails {episodeNumber} (line {Line(episode)})";
+            var episodePlace = new Place(childPlace, "CINdetails", episodeNumber, Line(episode));
             if (invalid.TryGetValue(episode, out var episodeErrors))
             {
-                batch.Rejected.Add(new(episodeWhere, $"not valid under the {year} schema ({episodeErrors}); the referral, its closure and its episode's conference were not imported."));
+                batch.Rejected.Add(episodePlace.ToString(), $"not valid under the {year} schema ({episodeErrors}); the referral, its closure and its episode's conference were not imported.");
             }
             else
             {
-                MapEpisode(episode, subject, episodeWhere, planStarts, keys, batch);
+                MapEpisode(episode, subject, episodePlace, planStarts, keys, batch);
             }
 
             foreach (var group in episode.Elements().Where(e => Modules.Contains(e.Name.LocalName)).GroupBy(e => e.Name.LocalName))
@@ -209,24 +300,24 @@ public static class CinCensusReader
                 foreach (var module in group)
                 {
                     moduleNumber++;
-                    var where = $"{episodeWhere}, {group.Key} {moduleNumber} (line {Line(module)})";
+                    var place = new Place(episodePlace, group.Key, moduleNumber, Line(module));
                     if (invalid.TryGetValue(module, out var errors))
                     {
-                        batch.Rejected.Add(new(where, $"not valid under the {year} schema ({errors}); none of its events were imported."));
+                        batch.Rejected.Add(place.ToString(), $"not valid under the {year} schema ({errors}); none of its events were imported.");
                         continue;
                     }
 
-                    MapModule(module, subject, where, planStarts, keys, batch);
+                    MapModule(module, subject, place, planStarts, keys, batch);
                 }
             }
         }
     }
 
-    private static void MapEpisode(XElement episode, string subject, string where, HashSet<DateOnly> planStarts, RecordKeys keys, ImportBatch batch)
+    private static void MapEpisode(XElement episode, string subject, Place where, HashSet<DateOnly> planStarts, RecordKeys keys, ImportBatch batch)
     {
         if (Date(episode, "CINreferralDate") is not { } referred)
         {
-            batch.Rejected.Add(new(where, "The episode has no CINreferralDate; its referral, closure and conference were not imported."));
+            batch.Rejected.Add(where.ToString(), "The episode has no CINreferralDate; its referral, closure and conference were not imported.");
             return;
         }
 
@@ -266,7 +357,7 @@ public static class CinCensusReader
         }
     }
 
-    private static void MapModule(XElement module, string subject, string where, HashSet<DateOnly> planStarts, RecordKeys keys, ImportBatch batch)
+    private static void MapModule(XElement module, string subject, Place where, HashSet<DateOnly> planStarts, RecordKeys keys, ImportBatch batch)
     {
         var (kind, startField) = module.Name.LocalName switch
         {
@@ -277,7 +368,7 @@ public static class CinCensusReader
         };
         if (Date(module, startField) is not { } started)
         {
-            batch.Rejected.Add(new(where, $"The module has no {startField}; none of its events were imported."));
+            batch.Rejected.Add(where.ToString(), $"The module has no {startField}; none of its events were imported.");
             return;
         }
 
@@ -359,14 +450,11 @@ public static class CinCensusReader
         return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
     }
 
-    private static string Describe(XElement child) =>
-        $"Child {child.ElementsBeforeSelf("Child").Count() + 1} (line {Line(child)})";
-
     private static int Line(XObject node) => ((IXmlLineInfo)node).HasLineInfo() ? ((IXmlLineInfo)node).LineNumber : 0;
 
-    private static Dictionary<int, XmlSchemaSet> LoadSchemas()
+    private static Dictionary<int, CensusSchema> LoadSchemas()
     {
-        var schemas = new Dictionary<int, XmlSchemaSet>();
+        var schemas = new Dictionary<int, CensusSchema>();
         var assembly = typeof(CinCensusReader).Assembly;
         for (var year = EarliestSchema; year <= LatestSchema; year++)
         {
@@ -376,7 +464,9 @@ public static class CinCensusReader
             using var reader = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
             set.Add(null, reader);
             set.Compile();
-            schemas[year] = set;
+            XmlSchemaType Type(string name) => (XmlSchemaType?)set.GlobalTypes[new XmlQualifiedName(name)]
+                ?? throw new InvalidOperationException($"The CIN schema of {year} has no type {name}.");
+            schemas[year] = new CensusSchema(set, Type("childtype"), Type("headertype"));
         }
 
         return schemas;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Buffers;
 using Lscb.CaseFlow.Api.Ingestion;
 
 namespace Lscb.CaseFlow.Api.Imports;
@@ -21,39 +21,12 @@ public sealed class HistoryImporter(IncomingEventValidator validator, EventInges
 
     public async Task<ImportAnswer> StoreAsync(ImportBatch batch, string tenantId, CancellationToken ct)
     {
-        var rejected = new List<ImportIssue>(batch.Rejected);
         var events = batch.Events;
-        var envelopes = new JsonArray(events.Select(e => (JsonNode)new JsonObject
-        {
-            ["specversion"] = "1.0",
-            ["id"] = e.Id,
-            ["source"] = Source,
-            ["type"] = e.Type,
-            ["subject"] = e.Subject,
-            ["data"] = WithDate(e),
-        }).ToArray());
-        using var document = JsonDocument.Parse(envelopes.ToJsonString());
-        var incoming = document.RootElement.EnumerateArray().Select((json, i) => new IncomingEvent(i, json)).ToList();
-
-        var invalid = validator.FindInvalid(incoming).ToDictionary(x => x.Index);
-        var valid = new List<ValidEvent>();
-        foreach (var e in incoming)
-        {
-            var imported = events[e.Index];
-            if (invalid.TryGetValue(e.Index, out var refused))
-            {
-                rejected.Add(new(imported.Record, $"{Describe(imported)}: {string.Join(" ", refused.Errors.Select(f => f.Message))} Not imported."));
-                continue;
-            }
-
-            valid.Add(ValidEvent.From(e));
-        }
-
         var stored = 0;
         var duplicates = 0;
-        foreach (var chunk in Chunks(valid))
+        foreach (var chunk in Chunks(events))
         {
-            var pending = chunk;
+            var pending = Validate(chunk, batch.Rejected);
             while (pending.Count > 0)
             {
                 var outcome = await ingestor.StoreAsync(pending, tenantId, ct);
@@ -72,46 +45,105 @@ public sealed class HistoryImporter(IncomingEventValidator validator, EventInges
                 var held = conflict.Events.Select(c => (c.Source, c.Id)).ToHashSet();
                 foreach (var e in pending.Where(e => held.Contains((e.Source, e.Id))))
                 {
-                    var imported = events[e.Index];
-                    rejected.Add(new(imported.Record, $"{Describe(imported)}: an earlier import holds this record with other details; it was kept as it was."));
+                    var imported = chunk[e.Index];
+                    batch.Rejected.Add(imported.Record, $"{Describe(imported)}: an earlier import holds this record with other details; it was kept as it was.");
                 }
 
                 pending = pending.Where(e => !held.Contains((e.Source, e.Id))).ToList();
             }
         }
 
-        logger.LogInformation("Import of {Events} events: {Stored} stored, {Duplicates} duplicates, {Rejected} rejected.", events.Count, stored, duplicates, rejected.Count);
-        return new ImportAnswer(stored, duplicates, rejected, batch.Warnings);
+        logger.LogInformation("Import of {Events} events: {Stored} stored, {Duplicates} duplicates, {Rejected} rejected.",
+            events.Count, stored, duplicates, batch.Rejected.Total);
+        return new ImportAnswer(stored, duplicates, batch.Rejected, batch.Warnings, batch.Rejected.Total, batch.Warnings.Total);
     }
 
-    private static JsonObject WithDate(ImportedEvent e)
+    /// <summary>
+    /// A chunk's events as the contract's envelopes, checked by its validator as posted events are: the refused are
+    /// listed, the rest come back ready to store (indexed by their place in the chunk). Only one chunk's JSON is held.
+    /// </summary>
+    private List<ValidEvent> Validate(IReadOnlyList<ImportedEvent> chunk, IssueList rejected)
     {
-        var data = new JsonObject { ["occurredOn"] = e.OccurredOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
-        foreach (var (key, value) in e.Data)
+        var buffer = new ArrayBufferWriter<byte>(chunk.Count * 256);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            data[key] = value?.DeepClone();
+            writer.WriteStartArray();
+            foreach (var e in chunk)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("specversion", "1.0");
+                writer.WriteString("id", e.Id);
+                writer.WriteString("source", Source);
+                writer.WriteString("type", e.Type);
+                writer.WriteString("subject", e.Subject);
+                writer.WritePropertyName("data");
+                writer.WriteStartObject();
+                writer.WriteString("occurredOn", e.OccurredOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                using (var data = JsonDocument.Parse(e.DataJson))
+                {
+                    foreach (var property in data.RootElement.EnumerateObject())
+                    {
+                        property.WriteTo(writer);
+                    }
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
         }
 
-        return data;
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        var incoming = document.RootElement.EnumerateArray().Select((json, i) => new IncomingEvent(i, json)).ToList();
+        var invalid = validator.FindInvalid(incoming).ToDictionary(x => x.Index);
+        var valid = new List<ValidEvent>(incoming.Count);
+        foreach (var e in incoming)
+        {
+            if (invalid.TryGetValue(e.Index, out var refused))
+            {
+                var imported = chunk[e.Index];
+                rejected.Add(imported.Record, $"{Describe(imported)}: {string.Join(" ", refused.Errors.Select(f => f.Message))} Not imported.");
+                continue;
+            }
+
+            valid.Add(ValidEvent.From(e));
+        }
+
+        return valid;
     }
 
     private static string Describe(ImportedEvent e) => $"{e.Type} ({e.Field} {e.OccurredOn:yyyy-MM-dd})";
 
-    /// <summary>Children in sorted order, packed into chunks of about <see cref="ChunkSize"/> events.</summary>
-    private static IEnumerable<List<ValidEvent>> Chunks(List<ValidEvent> valid)
+    /// <summary>Children in sorted order (each child's events in the file's order), packed into chunks of about <see cref="ChunkSize"/> events.</summary>
+    private static IEnumerable<List<ImportedEvent>> Chunks(List<ImportedEvent> events)
     {
-        var chunk = new List<ValidEvent>();
-        foreach (var child in valid.GroupBy(e => e.Subject).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var chunk = new List<ImportedEvent>();
+        var child = new List<ImportedEvent>();
+        foreach (var e in events.OrderBy(e => e.Subject, StringComparer.Ordinal))
         {
-            if (chunk.Count > 0 && chunk.Count + child.Count() > ChunkSize)
+            if (child.Count > 0 && !string.Equals(child[0].Subject, e.Subject, StringComparison.Ordinal))
             {
-                yield return chunk;
-                chunk = [];
+                if (chunk.Count > 0 && chunk.Count + child.Count > ChunkSize)
+                {
+                    yield return chunk;
+                    chunk = [];
+                }
+
+                chunk.AddRange(child);
+                child.Clear();
             }
 
-            chunk.AddRange(child);
+            child.Add(e);
         }
 
+        if (chunk.Count > 0 && chunk.Count + child.Count > ChunkSize)
+        {
+            yield return chunk;
+            chunk = [];
+        }
+
+        chunk.AddRange(child);
         if (chunk.Count > 0)
         {
             yield return chunk;

@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Lscb.CaseFlow.Api.Imports;
@@ -7,26 +9,113 @@ namespace Lscb.CaseFlow.Api.Imports;
 public sealed record ImportIssue(string Where, string Reason);
 
 /// <summary>
-/// One event a record of the file becomes, before the contract checks it. <see cref="Record"/> is where the
-/// record is (and so what a rejection names); <see cref="Field"/> the element or column its date came from.
+/// Where a record is in the file, such as <c>Child 2 (line 73), CINdetails 1 (line 85)</c> or <c>List 3, row 5</c>:
+/// held as its parts and written out only when an answer names it, since a large file has hundreds of thousands.
 /// </summary>
-public sealed record ImportedEvent(string Record, string Field, string Type, string Subject, string Id, DateOnly OccurredOn, JsonObject Data);
-
-/// <summary>What a file was read into: the events, the records that could not be mapped, and what was left out.</summary>
-public sealed class ImportBatch
+public sealed class Place(Place? parent, string label, int number, int line = 0)
 {
-    public List<ImportedEvent> Events { get; } = [];
+    public override string ToString() => parent is null ? Own() : $"{parent}, {Own()}";
 
-    public List<ImportIssue> Rejected { get; } = [];
-
-    public List<ImportIssue> Warnings { get; } = [];
+    private string Own() => line > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{label} {number} (line {line})")
+        : string.Create(CultureInfo.InvariantCulture, $"{label} {number}");
 }
 
-/// <summary>The answer of an import: new events stored, duplicates, and every record not imported, with why.</summary>
-public sealed record ImportAnswer(int Events, int Duplicates, IReadOnlyList<ImportIssue> Rejected, IReadOnlyList<ImportIssue> Warnings);
+/// <summary>
+/// One event a record of the file becomes, before the contract checks it: kept small, as an import may hold
+/// <see cref="ImportLimits.MaxEvents"/> of them. <see cref="Record"/> is where the record is (and so what a rejection
+/// names); <see cref="Field"/> the element or column its date came from; the data is kept as its JSON.
+/// </summary>
+public sealed class ImportedEvent(Place place, string dateField, string type, RecordKey key, DateOnly? detail, DateOnly occurredOn, byte[] data)
+{
+    public string Record => place.ToString();
+
+    public string Field => dateField;
+
+    public string Type => type;
+
+    public string Subject => key.Subject;
+
+    public string Id => key.EventId(type, detail);
+
+    public DateOnly OccurredOn => occurredOn;
+
+    /// <summary>The contract's <c>data</c> without <c>occurredOn</c>, as UTF-8 JSON.</summary>
+    public ReadOnlyMemory<byte> DataJson => data;
+
+    public JsonObject Data => JsonNode.Parse(data)!.AsObject();
+}
+
+/// <summary>Issues as an answer lists them: the first <c>max</c>, and how many there were in all.</summary>
+public sealed class IssueList(int max) : IReadOnlyList<ImportIssue>
+{
+    private readonly List<ImportIssue> _listed = [];
+
+    public int Total { get; private set; }
+
+    public int Count => _listed.Count;
+
+    public ImportIssue this[int index] => _listed[index];
+
+    public void Add(ImportIssue issue)
+    {
+        Total++;
+        if (_listed.Count < max)
+        {
+            _listed.Add(issue);
+        }
+    }
+
+    public void Add(string where, string reason)
+    {
+        Total++;
+        if (_listed.Count < max)
+        {
+            _listed.Add(new ImportIssue(where, reason));
+        }
+    }
+
+    public IEnumerator<ImportIssue> GetEnumerator() => _listed.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>What a file was read into: the events, the records that could not be mapped, and what was left out.</summary>
+public sealed class ImportBatch(ImportLimits limits)
+{
+    public ImportBatch()
+        : this(ImportLimits.Default)
+    {
+    }
+
+    public ImportLimits Limits => limits;
+
+    public List<ImportedEvent> Events { get; } = [];
+
+    public IssueList Rejected { get; } = new(limits.MaxListedIssues);
+
+    public IssueList Warnings { get; } = new(limits.MaxListedIssues);
+
+    public void Add(ImportedEvent e)
+    {
+        if (Events.Count >= limits.MaxEvents)
+        {
+            throw ImportLimitException.TooMany(nameof(ImportLimits.MaxEvents), limits.MaxEvents,
+                $"The file holds more than {limits.MaxEvents:N0} events' worth of records, the most one import takes; split it (by year, or by list) and import each part.");
+        }
+
+        Events.Add(e);
+    }
+}
+
+/// <summary>
+/// The answer of an import: new events stored, duplicates, every record not imported with why (the first
+/// <see cref="ImportLimits.MaxListedIssues"/>), and how many records were rejected and warned of in all.
+/// </summary>
+public sealed record ImportAnswer(int Events, int Duplicates, IReadOnlyList<ImportIssue> Rejected, IReadOnlyList<ImportIssue> Warnings, int RejectedTotal, int WarningsTotal);
 
 /// <summary>The file as a whole cannot be read (not XML, not a workbook, no collection year): a 400.</summary>
-public sealed class ImportRefusedException(string title, string detail) : Exception(detail)
+public class ImportRefusedException(string title, string detail) : Exception(detail)
 {
     public string Title { get; } = title;
 }
@@ -74,14 +163,31 @@ public static class RecordKinds
     public const string Care = "LAC";
 }
 
-/// <summary>Adds the events of one record, all keyed by the record.</summary>
-public sealed class RecordEvents(ImportBatch batch, string where, RecordKey key)
+/// <summary>Adds the events of one record, all keyed by the record, to a batch or to what a row holds until it is known good.</summary>
+public sealed class RecordEvents(Action<ImportedEvent> add, Place place, RecordKey key)
 {
+    public RecordEvents(ImportBatch batch, Place place, RecordKey key)
+        : this(batch.Add, place, key)
+    {
+    }
+
     public RecordKey Key => key;
 
     public void Add(string type, string field, DateOnly on, JsonObject data, DateOnly? detail = null)
     {
-        data = new JsonObject(data.Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value!.DeepClone())));
-        batch.Events.Add(new ImportedEvent(where, field, type, key.Subject, key.EventId(type, detail), on, data));
+        using var buffer = new MemoryStream(64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in data.Where(p => p.Value is not null))
+            {
+                writer.WritePropertyName(name);
+                value!.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        add(new ImportedEvent(place, field, type, key, detail, on, buffer.ToArray()));
     }
 }

@@ -111,6 +111,22 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>The API's own process (not a wrapper's).</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>Whether the process still runs.</summary>
+    public bool IsAlive => !_process.HasExited;
+
+    /// <summary>The lines the API wrote (the last 500), to look for what it must never write.</summary>
+    public IReadOnlyList<string> LogLines => [.. _log];
+
+    /// <summary>The process's peak resident set (VmHWM) since it started or since <see cref="ResetPeakRss"/>, in MB.</summary>
+    public double PeakRssMb()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>Starts the peak resident set again from the present one (Linux: 5 written to <c>/proc/PID/clear_refs</c>).</summary>
+    public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+
     /// <summary>
     /// Kills the API outright: on Linux <see cref="Process.Kill()"/> sends SIGKILL, so no request finishes and no
     /// shutdown code runs, as in a crash or an out-of-memory kill. Returns once the process is gone.
