@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Lscb.CaseFlow.Api.Endpoints;
 using Lscb.CaseFlow.Api.Imports;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Lscb.CaseFlow.Api.Tests.Infrastructure;
 
 namespace Lscb.CaseFlow.Api.Tests;
@@ -72,6 +75,60 @@ public sealed class ImportBoundaryTests(CaseFlowApp app) : IClassFixture<CaseFlo
         using var response = await app.Client.PostAsync("/api/imports/cin-census", content);
 
         response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Theory]
+    [InlineData("cin-census", 400, "CaseFlow:Imports:MaxDepth")]
+    [InlineData("annex-a", 413, "CaseFlow:Imports:MaxSharedStringCharacters")]
+    public async Task a_file_past_a_limit_is_refused_with_the_limit_named_and_nothing_stored(string format, int expected, string limit)
+    {
+        var file = format == "cin-census" ? HostileFiles.DeepCensus(100_000) : HostileFiles.ExpandingSharedStringsAnnexA(20_000_000);
+
+        var (status, problem) = await Samples.ImportAsync(app.Client, format, file);
+
+        status.ShouldBe(expected);
+        problem["limit"]!["name"]!.GetValue<string>().ShouldBe(limit);
+        problem["limit"]!["value"]!.GetValue<long>().ShouldBePositive();
+        problem["detail"]!.GetValue<string>().ShouldEndWith("Nothing was stored.");
+        (await app.StoredEventCountAsync()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task an_import_beyond_what_a_node_reads_at_once_is_told_to_come_back_and_nothing_is_read()
+    {
+        var gate = app.Host.Services.GetRequiredService<ImportGate>();
+        var slots = Enumerable.Range(0, gate.Limits.MaxConcurrent).Select(_ => gate.TryEnter()).ToList();
+        slots.ShouldAllBe(s => s != null);
+        try
+        {
+            var content = new ByteArrayContent(Samples.Bytes(Samples.OneChild));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+            using var busy = await app.Client.PostAsync("/api/imports/cin-census", content);
+
+            ((int)busy.StatusCode).ShouldBe(429);
+            busy.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(ImportGate.RetryAfterSeconds));
+            (await CaseFlowApp.ProblemOf(busy))["title"]!.GetValue<string>().ShouldBe("Imports busy");
+        }
+        finally
+        {
+            slots.ForEach(s => s!.Dispose());
+        }
+
+        (await Samples.ImportAsync(app.Client, "cin-census", Samples.Bytes(Samples.OneChild))).Status.ShouldBe(200, "a slot is free again");
+    }
+
+    [Fact]
+    public void limits_come_from_configuration_and_a_limit_that_is_not_a_positive_number_stops_the_start()
+    {
+        static IConfiguration Settings(params (string Key, string Value)[] settings) =>
+            new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
+
+        ImportLimits.From(Settings()).MaxEvents.ShouldBe(ImportLimits.Default.MaxEvents);
+        ImportLimits.From(Settings(("CaseFlow:Imports:MaxEvents", "10"))).MaxEvents.ShouldBe(10);
+        Should.Throw<InvalidOperationException>(() => ImportLimits.From(Settings(("CaseFlow:Imports:MaxDepth", "0"))))
+            .Message.ShouldContain("CaseFlow:Imports:MaxDepth");
+        Should.Throw<InvalidOperationException>(() => ImportLimits.From(Settings(("CaseFlow:Imports:MaxBytes", "3000000000"))))
+            .Message.ShouldContain("MaxBytes");
     }
 
     [Fact]
