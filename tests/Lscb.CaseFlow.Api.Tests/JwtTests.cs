@@ -41,7 +41,7 @@ public sealed class JwtTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 
     private static string Token(string[] roles, string? authority = null, DateTime? expires = null, SecurityKey? key = null)
     {
-        var claims = roles.Select(r => new Claim("roles", r)).Append(new Claim("name", "analyst@council.test")).ToList();
+        var claims = roles.Select(r => new Claim("roles", r)).Append(new Claim("name", "analyst@council.test")).Append(new Claim("sub", "user-1")).ToList();
         if (authority is not null)
         {
             claims.Add(new Claim("la", authority));
