@@ -155,7 +155,7 @@ public sealed class DatabasePerTenantTests(DatabasePerTenantApp app) : IClassFix
         {
             Issuer = CaseFlowApp.JwtIssuer,
             Audience = CaseFlowApp.JwtAudience,
-            Subject = new ClaimsIdentity([new Claim("roles", "ingest"), new Claim("roles", "analyst"), new Claim("name", "x@council.test"), new Claim("la", "E09999999")]),
+            Subject = new ClaimsIdentity([new Claim("roles", "ingest"), new Claim("roles", "analyst"), new Claim("name", "x@council.test"), new Claim("sub", "x-1"), new Claim("la", "E09999999")]),
             Expires = DateTime.UtcNow.AddHours(1),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(CaseFlowApp.JwtSigningKey)), SecurityAlgorithms.HmacSha256),
         });

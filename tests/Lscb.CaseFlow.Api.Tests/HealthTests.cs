@@ -1,6 +1,7 @@
 using System.Net;
 using Lscb.CaseFlow.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Lscb.CaseFlow.Api.Tests;
@@ -50,6 +51,28 @@ public sealed class HealthTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             response.Dispose();
             await Task.Delay(100);
         }
+    }
+
+    [Fact]
+    public async Task a_burst_of_health_checks_asks_the_databases_about_once_a_second_and_every_answer_says_when()
+    {
+        var health = app.Host.Services.GetRequiredService<DatabaseHealth>();
+        health.FreshFor.ShouldBe(TimeSpan.FromSeconds(1));
+        var before = health.Checks;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2_000).Select(async _ =>
+        {
+            using var response = await app.Client.GetAsync("/health");
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["checkedAt"]!.GetValue<DateTimeOffset>();
+        }));
+
+        // One check per second the burst lasted, and the one it started with: never one per request.
+        var allowed = (long)Math.Ceiling(clock.Elapsed.TotalSeconds) + 1;
+        (health.Checks - before).ShouldBeLessThanOrEqualTo(allowed);
+        answers.Distinct().Count().ShouldBeLessThanOrEqualTo((int)allowed + 1);
+        answers.ShouldAllBe(at => at > DateTimeOffset.UtcNow.AddMinutes(-1));
     }
 
     [Fact]
