@@ -219,6 +219,32 @@ public sealed class AccessLogTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         (await Should.ThrowAsync<PostgresException>(() => delete.ExecuteNonQueryAsync())).MessageText.ShouldContain("append-only");
     }
 
+    [Fact]
+    public async Task reads_recorded_before_callers_had_ids_survive_the_migration_as_journey_reads()
+    {
+        // The table as the previous version left it, with a read it recorded (by display name only).
+        var child = Ce.Subject("OLD");
+        await using (var connection = new NpgsqlConnection(app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = new NpgsqlCommand($"""
+                drop index caseflow.ix_journey_reads_caller;
+                alter table caseflow.journey_reads drop column caller_id, drop column read_kind;
+                insert into caseflow.journey_reads (tenant_id, key_name, child_id, reason) values ('*DEFAULT*', 'auditor', '{child}', 'before');
+                """, connection);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        await using var restarted = await app.StartHostAsync(null);
+        using var admin = app.ClientFor("admin", restarted);
+        var read = JsonNode.Parse(await admin.GetStringAsync($"/api/audit/journey-reads?childId={child}"))!["reads"]!.AsArray().ShouldHaveSingleItem()!;
+        read["read"]!.GetValue<string>().ShouldBe("journey");
+        read["callerId"].ShouldBeNull();
+        read["keyName"]!.GetValue<string>().ShouldBe("auditor");
+        read["reason"]!.GetValue<string>().ShouldBe("before");
+        (await app.ScalarAsync("select count(*) from caseflow.journey_reads where caller_id is null and read_kind = 'journey'")).ShouldBeGreaterThanOrEqualTo(1);
+    }
+
     private static string KeyId(string key) =>
         "key:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))[..8]);
 
