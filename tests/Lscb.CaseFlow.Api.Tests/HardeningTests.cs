@@ -108,6 +108,19 @@ public sealed class HardeningTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
+    public async Task the_same_key_configured_twice_stops_the_service_at_start()
+    {
+        // Under another name and authority: whichever entry matched last would decide who the caller is.
+        var twice = new CaseFlowApp { MoreKeys = [("analyst-elsewhere", CaseFlowApp.Keys["analyst"].Key, ["analyst"], "E08000030")] };
+
+        var refused = await Should.ThrowAsync<Exception>(twice.InitializeAsync);
+
+        refused.ToString().ShouldContain("are the same key");
+        refused.ToString().ShouldNotContain(CaseFlowApp.Keys["analyst"].Key, Case.Sensitive, "a key is never said");
+        await twice.DisposeAsync();
+    }
+
+    [Fact]
     public async Task an_anonymous_flood_of_health_gets_429_while_health_live_never_does()
     {
         // 60 a minute: a burst of 10, then one more every second. A probe every few seconds never meets it.

@@ -24,7 +24,7 @@ public sealed class HealthTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         try
         {
             // The answer may be up to a second old: it turns within that, and the check's own timeout.
-            using var down = await UntilAsync(HttpStatusCode.ServiceUnavailable);
+            using var down = await app.HealthUntilAsync(HttpStatusCode.ServiceUnavailable);
             down.Headers.RetryAfter.ShouldNotBeNull();
         }
         finally
@@ -32,25 +32,7 @@ public sealed class HealthTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             await Admin(server, $"alter database \"{database}\" allow_connections true");
         }
 
-        using var back = await UntilAsync(HttpStatusCode.OK);
-    }
-
-    /// <summary><c>/health</c> asked until it answers <paramref name="status"/>, for as long as a cached answer and a check's timeout can take.</summary>
-    private async Task<HttpResponseMessage> UntilAsync(HttpStatusCode status)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var response = await app.Client.GetAsync("/health");
-            if (response.StatusCode == status || waited.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                response.StatusCode.ShouldBe(status);
-                return response;
-            }
-
-            response.Dispose();
-            await Task.Delay(100);
-        }
+        using var back = await app.HealthUntilAsync(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -155,6 +156,28 @@ public class CaseFlowApp : IAsyncLifetime
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// <c>/health</c> asked, anonymously, until it answers <paramref name="status"/>: its answer may be a second old
+    /// (DatabaseHealth), and a check takes up to its 3 s timeout, so a change of the databases shows within seconds.
+    /// </summary>
+    public async Task<HttpResponseMessage> HealthUntilAsync(HttpStatusCode status)
+    {
+        using var anonymous = ClientFor(null);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await anonymous.GetAsync("/health");
+            if (response.StatusCode == status || waited.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                response.StatusCode.ShouldBe(status);
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>A client sending this key or token as it is.</summary>
