@@ -22,6 +22,10 @@ public static class CaseFlowHost
         var layout = TenancyLayout.From(builder.Configuration);
         var projections = ProjectionSettings.From(builder.Configuration);
 
+        // CaseFlow:Schema:AutoCreate=false: the schema belongs to another role, which applies it (db-apply) and grants this
+        // one what it needs (db-grant); the service then changes nothing of it and needs to own nothing (deploy/README.md).
+        var ownsSchema = builder.Configuration.GetValue("CaseFlow:Schema:AutoCreate", true);
+
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
 
@@ -34,11 +38,12 @@ public static class CaseFlowHost
         services.AddSingleton<TargetStore>();
         services.AddSingleton<Comparisons>();
         services.AddSingleton<AccessLog>();
+        services.AddSingleton<DatabaseHealth>();
         services.AddSingleton<Imports.Pseudonymiser>();
         services.AddSingleton<Imports.HistoryImporter>();
         services.AddSingleton(Imports.ImportLimits.From(builder.Configuration));
         services.AddSingleton<Endpoints.ImportGate>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = Endpoints.Problems.InOurWords);
         services.AddExceptionHandler<Endpoints.DatabaseUnavailableHandler>();
         services.AddExceptionHandler<Endpoints.UnstorableTextHandler>();
         services.AddExceptionHandler<Endpoints.UnknownTenantHandler>();
@@ -46,7 +51,7 @@ public static class CaseFlowHost
         builder.AddCaseFlowSecurity();
         builder.AddCaseFlowHardening();
 
-        services.AddMarten(sp =>
+        var marten = services.AddMarten(sp =>
             {
                 var opts = new StoreOptions();
                 var databases = sp.GetRequiredService<TenantDatabases>();
@@ -60,7 +65,7 @@ public static class CaseFlowHost
                     opts.Connection(databases.Default);
                 }
 
-                ConfigureMarten(opts, sp.GetRequiredService<ILoggerFactory>(), projections.Lifecycle);
+                ConfigureMarten(opts, sp.GetRequiredService<ILoggerFactory>(), projections.Lifecycle, ownsSchema);
                 opts.Logger(new RedactingMartenLogger(sp.GetRequiredService<ILogger<RedactingMartenLogger>>()));
                 return opts;
             })
@@ -78,9 +83,13 @@ public static class CaseFlowHost
                 // the nodes by the elected leader and moved when a node leaves or stops answering. Never Marten's own
                 // AddAsyncDaemon beside it.
                 wolverine.UseWolverineManagedEventSubscriptionDistribution = projections.Async;
-            })
-            .ApplyAllDatabaseChangesOnStartup();
-        services.AddHostedService<SchemaExtras>();
+            });
+        if (ownsSchema)
+        {
+            // Tables, functions, the access log's trigger and the one-off backfill, in every database (Marten's schema
+            // management; the same objects db-apply applies).
+            marten.ApplyAllDatabaseChangesOnStartup();
+        }
 
         if (builder.Configuration.GetValue<bool>("CaseFlow:SeedDemo"))
         {
@@ -95,6 +104,11 @@ public static class CaseFlowHost
             // service is ready sooner and smaller. In Development it is generated at run time, so a changed endpoint
             // works without a step. CI regenerates the files and fails on a difference (.ci/check-generated-code).
             opts.UseRuntimeCompilation();
+            if (!ownsSchema)
+            {
+                opts.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
+            }
+
             opts.CodeGeneration.TypeLoadMode = development ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
 
             // Wolverine serves HTTP here and handles no messages. With the inline projection nothing runs in the
@@ -117,9 +131,16 @@ public static class CaseFlowHost
     }
 
     public static void ConfigureMarten(
-        StoreOptions opts, ILoggerFactory? loggers = null, ProjectionLifecycle lifecycle = ProjectionLifecycle.Inline)
+        StoreOptions opts, ILoggerFactory? loggers = null, ProjectionLifecycle lifecycle = ProjectionLifecycle.Inline, bool ownsSchema = true)
     {
         opts.DatabaseSchemaName = CaseFlowTables.Schema;
+
+        // Not owning the schema, the service never tries to change it (it could not: it owns nothing); db-apply still
+        // applies everything, whatever this says.
+        if (!ownsSchema)
+        {
+            opts.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
+        }
 
         // One stream per child, keyed by the CloudEvents subject, within its local authority (tenant): two
         // authorities may use the same pseudonymous id. Event types are stored under their wire names.
@@ -146,6 +167,10 @@ public static class CaseFlowHost
         });
         opts.Storage.ExtendedSchemaObjects.AddRange(CaseFlowTables.All());
 
+        // After the tables they depend on; what Weasel cannot model, applied the same way (SqlSchemaObject).
+        opts.Storage.ExtendedSchemaObjects.Add(AccessLog.AppendOnly);
+        opts.Storage.ExtendedSchemaObjects.Add(PreviousDatesBackfill.Object);
+
         // No retries of single commands. The projection's reads run inside the ingestor's transaction, where a retry
         // can only fail again (the transaction is aborted, or its connection gone) and hides the real error: a
         // connection ended by a database shutdown came out as "Transaction is already completed", a 500 instead of
@@ -163,7 +188,9 @@ public static class CaseFlowHost
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
-        app.MapWolverineEndpoints();
+        // Strict query values: "publication=1" or "limit=abc" is a 400, never the parameter's default (which would have
+        // turned publication mode's suppression off without a word).
+        app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
         return app;
     }
 }

@@ -88,6 +88,12 @@ public sealed class FuzzTests(CaseFlowApp app, ITestOutputHelper output) : IClas
         (await app.ScalarAsync("select count(*) from caseflow.mt_events")).ShouldBe(storedIds.Count);
         (await app.ScalarAsync("select count(*) from caseflow.event_keys where tenant_id = '' or event_id ~ '[[:cntrl:]]' or source ~ '[[:cntrl:]]'")).ShouldBe(0);
 
+        // The access log holds child ids as the contract writes them and reasons of one plain line, whatever was sent.
+        (await app.ScalarAsync("""
+            select count(*) from caseflow.journey_reads
+            where child_id !~ '^[A-Za-z0-9_-]{1,64}$' or reason ~ '[[:cntrl:]]' or length(reason) > 500 or caller_id is null
+            """)).ShouldBe(0);
+
         // Still healthy, and still taking valid batches.
         using (var health = await app.Client.GetAsync("/health"))
         {
@@ -166,6 +172,8 @@ public sealed class FuzzTests(CaseFlowApp app, ITestOutputHelper output) : IClas
         "", " ", "2020-01-01", "2019-04-01", "2020-02-30", "2020-13-01", "9999-12-31", "0001-01-01", "1990-01-01", "-1", "0",
         "2147483648", "99999999999999999999", "abc", "null", "[]", "{}", "1e400", "NaN", "true", "2020-01-01T00:00:00Z",
         "２０２０-01-01", "2020-1-1", "csv", "html", "markdown", "CSV", "quarter", "month", "contacts,referrals", "contacts",
+        "1", "yes", "on", "False", "1.5", "-0", "0x10", "1e3", "NASEEM01", "C1\r\nforged", "C1\n", "journey", "data-quality",
+        "key:0000000000000000", "jwt:https://idp.council.test|user-1", "plan-ceased-without-start", "\u0007bell", "\t",
         new string('9', 5_000), new string('x', 20_000), .. HostileBodies.Hostile,
     ];
 
@@ -173,7 +181,8 @@ public sealed class FuzzTests(CaseFlowApp app, ITestOutputHelper output) : IClas
     private static readonly string[] NulInQueries =
     [
         "/api/data-quality?childId=a%00b", "/api/data-quality?rule=%00", "/api/children/C1/journey?reason=why%00",
-        "/api/audit/journey-reads?childId=%00", "/api/audit/journey-reads?keyName=%00",
+        "/api/data-quality?reason=%00", "/api/audit/journey-reads?childId=%00", "/api/audit/journey-reads?keyName=%00",
+        "/api/audit/journey-reads?callerId=%00", "/api/audit/journey-reads?read=%00",
     ];
 
     /// <summary>Percent-encodings put into a URL as they are: NUL, invalid UTF-8, header injection, broken escapes.</summary>
@@ -188,8 +197,8 @@ public sealed class FuzzTests(CaseFlowApp app, ITestOutputHelper output) : IClas
         ("/api/hypothesis/consent", ["from", "to"]),
         ("/api/reports/board", ["from", "to", "format", "publication"]),
         ("/api/children/{v}/journey", ["asOf", "reason"]),
-        ("/api/data-quality", ["childId", "rule", "limit", "offset"]),
-        ("/api/audit/journey-reads", ["childId", "keyName", "from", "to", "limit", "offset"]),
+        ("/api/data-quality", ["childId", "rule", "reason", "limit", "offset"]),
+        ("/api/audit/journey-reads", ["childId", "keyName", "callerId", "read", "from", "to", "limit", "offset"]),
         ("/api/targets", []),
     ];
 

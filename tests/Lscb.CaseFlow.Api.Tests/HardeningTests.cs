@@ -3,7 +3,7 @@ using Lscb.CaseFlow.Api.Tests.Infrastructure;
 
 namespace Lscb.CaseFlow.Api.Tests;
 
-/// <summary>Security headers, a correlation id on every response, and a rate limit per key.</summary>
+/// <summary>Security headers, a correlation id on every response, and a rate limit per caller, per authority.</summary>
 public sealed class HardeningTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 {
     [Theory]
@@ -64,7 +64,90 @@ public sealed class HardeningTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 
             statuses[0].ShouldBe(HttpStatusCode.OK);
             statuses.ShouldContain(HttpStatusCode.TooManyRequests);
-            (await limited.Client.GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.OK, "health is never rate limited");
+            (await limited.Client.GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.OK, "health has a bucket of its own");
+        }
+        finally
+        {
+            await limited.DisposeAsync();
+        }
+    }
+
+    /// <summary>Two authorities' keys both named "dup", and a token named as the "analyst" key is.</summary>
+    private static readonly (string Name, string Key, string[] Roles, string? Tenant)[] SameNames =
+    [
+        ("dup", "test-key-dup-of-authority-29-0123456789", ["analyst"], "E08000029"),
+        ("dup", "test-key-dup-of-authority-30-0123456789", ["analyst"], "E08000030"),
+    ];
+
+    [Fact]
+    public async Task callers_sharing_a_name_never_share_a_bucket()
+    {
+        // One request per 10 s per bucket: the second call of a caller is refused, a first call never is.
+        var limited = new CaseFlowApp { RateLimitPerMinute = 6, MoreKeys = SameNames };
+        await limited.InitializeAsync();
+        try
+        {
+            using var dup29 = limited.ClientWithToken(SameNames[0].Key);
+            using var dup30 = limited.ClientWithToken(SameNames[1].Key);
+            using var analystKey = limited.ClientFor("analyst");
+            using var analystToken = limited.ClientWithToken(Tokens.Make(["analyst"], name: "analyst"));
+
+            (await dup29.GetAsync("/api/targets")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await dup29.GetAsync("/api/targets")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+            (await dup30.GetAsync("/api/targets")).StatusCode.ShouldBe(HttpStatusCode.OK, "another authority's key of the same name has a bucket of its own");
+
+            (await analystKey.GetAsync("/api/targets")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await analystKey.GetAsync("/api/targets")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+            (await analystToken.GetAsync("/api/targets")).StatusCode.ShouldBe(HttpStatusCode.OK, "a token named 'analyst' is not the 'analyst' key");
+            (await analystToken.GetAsync("/api/targets")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        }
+        finally
+        {
+            await limited.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task the_same_key_configured_twice_stops_the_service_at_start()
+    {
+        // Under another name and authority: whichever entry matched last would decide who the caller is.
+        var twice = new CaseFlowApp { MoreKeys = [("analyst-elsewhere", CaseFlowApp.Keys["analyst"].Key, ["analyst"], "E08000030")] };
+
+        var refused = await Should.ThrowAsync<Exception>(twice.InitializeAsync);
+
+        refused.ToString().ShouldContain("are the same key");
+        refused.ToString().ShouldNotContain(CaseFlowApp.Keys["analyst"].Key, Case.Sensitive, "a key is never said");
+        await twice.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task an_anonymous_flood_of_health_gets_429_while_health_live_never_does()
+    {
+        // 60 a minute: a burst of 10, then one more every second. A probe every few seconds never meets it.
+        var limited = new CaseFlowApp { HealthPermitsPerMinute = 60 };
+        await limited.InitializeAsync();
+        try
+        {
+            using var anonymous = limited.ClientFor(null);
+            var health = new List<HttpResponseMessage>();
+            for (var i = 0; i < 30; i++)
+            {
+                health.Add(await anonymous.GetAsync("/health"));
+            }
+
+            health.Take(10).ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK);
+            var refused = health.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+            refused.Count.ShouldBeGreaterThanOrEqualTo(15);
+            refused.ShouldAllBe(r => r.Headers.RetryAfter != null);
+
+            for (var i = 0; i < 200; i++)
+            {
+                using var live = await anonymous.GetAsync("/health/live");
+                live.StatusCode.ShouldBe(HttpStatusCode.OK);
+            }
+
+            (await limited.Client.GetAsync("/api/targets")).StatusCode.ShouldBe(HttpStatusCode.OK, "the API's buckets are untouched");
+            health.ForEach(r => r.Dispose());
         }
         finally
         {

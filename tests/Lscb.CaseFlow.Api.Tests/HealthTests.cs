@@ -1,6 +1,7 @@
 using System.Net;
 using Lscb.CaseFlow.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Lscb.CaseFlow.Api.Tests;
@@ -22,8 +23,8 @@ public sealed class HealthTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         NpgsqlConnection.ClearAllPools();
         try
         {
-            using var down = await app.Client.GetAsync("/health");
-            down.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            // The answer may be up to a second old: it turns within that, and the check's own timeout.
+            using var down = await app.HealthUntilAsync(HttpStatusCode.ServiceUnavailable);
             down.Headers.RetryAfter.ShouldNotBeNull();
         }
         finally
@@ -31,8 +32,29 @@ public sealed class HealthTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             await Admin(server, $"alter database \"{database}\" allow_connections true");
         }
 
-        using var back = await app.Client.GetAsync("/health");
-        back.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var back = await app.HealthUntilAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task a_burst_of_health_checks_asks_the_databases_about_once_a_second_and_every_answer_says_when()
+    {
+        var health = app.Host.Services.GetRequiredService<DatabaseHealth>();
+        health.FreshFor.ShouldBe(TimeSpan.FromSeconds(1));
+        var before = health.Checks;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2_000).Select(async _ =>
+        {
+            using var response = await app.Client.GetAsync("/health");
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["checkedAt"]!.GetValue<DateTimeOffset>();
+        }));
+
+        // One check per second the burst lasted, and the one it started with: never one per request.
+        var allowed = (long)Math.Ceiling(clock.Elapsed.TotalSeconds) + 1;
+        (health.Checks - before).ShouldBeLessThanOrEqualTo(allowed);
+        answers.Distinct().Count().ShouldBeLessThanOrEqualTo((int)allowed + 1);
+        answers.ShouldAllBe(at => at > DateTimeOffset.UtcNow.AddMinutes(-1));
     }
 
     [Fact]

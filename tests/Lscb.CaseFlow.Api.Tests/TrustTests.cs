@@ -174,7 +174,8 @@ public abstract class TrustTestsOn<TApp>(TApp app) : IClassFixture<TApp>, IAsync
         (await other.GetStringAsync($"/api/data-quality?childId={child}")).ShouldContain("\"total\":0");
         JsonNode.Parse(await other.GetStringAsync("/api/targets"))!.AsArray().ShouldBeEmpty();
         JsonNode.Parse(await other.GetStringAsync("/api/kpis?from=2016-04-01&to=2016-06-30"))!["population"].ShouldBeNull();
-        (await other.GetStringAsync($"/api/audit/journey-reads?childId={child}")).ShouldContain("\"total\":0");
+        (await other.GetStringAsync($"/api/audit/journey-reads?childId={child}&read=journey")).ShouldContain("\"total\":0");
+        (await other.GetStringAsync($"/api/audit/journey-reads?childId={child}")).ShouldContain("\"read\":\"data-quality\"", customMessage: "its own look, in its own log");
         (await app.Client.GetStringAsync($"/api/audit/journey-reads?childId={child}")).ShouldContain("\"total\":1");
     }
 

@@ -13,7 +13,8 @@ namespace Lscb.CaseFlow.Api.Endpoints;
 /// <summary>
 /// <c>GET /api/children/{childId}/journey[?asOf=]</c>: one child's pathway for an auditor, every event
 /// including retracted ones, with the annotations that explain it. Every read is recorded in the access log, with
-/// a reason when the caller gives one (<c>?reason=</c> or the <c>X-Access-Reason</c> header).
+/// a reason when the caller gives one (<c>?reason=</c> or the <c>X-Access-Reason</c> header). A child id that is not a
+/// subject of the contract, or a reason that is not one line of plain text, is a 400 and nothing is recorded.
 /// </summary>
 public static class GetJourney
 {
@@ -22,19 +23,16 @@ public static class GetJourney
     public static async Task<IResult> Get(
         ClaimsPrincipal user, HttpRequest request, string childId, string? asOf, string? reason, IDocumentStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
     {
-        if (Problems.ParseDate("asOf", asOf, required: false, out var asOfDate) is { } problem)
+        // Checked before anything is logged or read.
+        var dateProblem = Problems.ParseDate("asOf", asOf, required: false, out var asOfDate);
+        var reasonProblem = ChildReads.ReadReason(request, reason, out var given);
+        if ((ChildReads.CheckChildId(childId) ?? dateProblem ?? reasonProblem) is { } problem)
         {
             return problem;
         }
 
         // Every look is recorded, found or not, before anything is shown.
-        reason ??= request.Headers["X-Access-Reason"].FirstOrDefault();
-        if (reason?.Length > AccessLog.MaxReasonLength)
-        {
-            return Problems.BadRequest("Reason too long", $"A reason is at most {AccessLog.MaxReasonLength} characters.");
-        }
-
-        await accessLog.RecordAsync(user.TenantId(), user.Name(), childId, asOfDate, string.IsNullOrWhiteSpace(reason) ? null : reason, ct);
+        await accessLog.RecordAsync(user.TenantId(), (user.Id(), user.Name()), AccessLog.Journey, [childId], asOfDate, given, ct);
 
         // Only the caller's authority: another authority's child is simply not found.
         await using var session = store.QuerySession(user.TenantId());

@@ -4,12 +4,16 @@ using Wolverine.Http;
 
 namespace Lscb.CaseFlow.Api.Endpoints;
 
-/// <summary><c>GET /api/me</c>: who the caller is to this service: name, roles and authority (any valid key).</summary>
+/// <summary>
+/// <c>GET /api/me</c>: who the caller is to this service: its stable id (what the access log records), name, roles and
+/// authority (any valid key or token).
+/// </summary>
 public static class GetMe
 {
     [WolverineGet("/api/me")]
     public static object Get(ClaimsPrincipal user) => new
     {
+        id = user.Id(),
         name = user.Name(),
         tenant = user.TenantId(),
         roles = Roles.All.Where(user.IsInRole).ToList(),

@@ -34,6 +34,37 @@ public static class Problems
         });
     }
 
+    /// <summary>What each typed query parameter takes, to say so when a value is not that.</summary>
+    private static readonly Dictionary<string, string> QueryForms = new(StringComparer.Ordinal)
+    {
+        ["publication"] = "true or false",
+        ["limit"] = "a whole number",
+        ["offset"] = "a whole number",
+    };
+
+    /// <summary>
+    /// Every problem this service writes passes here (<c>ProblemDetailsOptions.CustomizeProblemDetails</c>). Wolverine's own
+    /// two, for a query value it cannot parse and a body it cannot read as JSON, quote the caller's input and name .NET
+    /// types (<c>…PutPopulation+PopulationEstimate</c>): they are said again in this service's words, quoting nothing.
+    /// </summary>
+    public static void InOurWords(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Title == "Invalid query string value" && problem.Extensions.TryGetValue("parameter", out var parameter) && parameter is string name)
+        {
+            problem.Title = "Malformed parameter";
+            problem.Detail = $"'{name}' must be {QueryForms.GetValueOrDefault(name, "a value of its kind")}.";
+        }
+        else if (problem.Title == "Invalid JSON format")
+        {
+            problem.Title = "Malformed body";
+            problem.Detail = "The body is not JSON of the form this endpoint takes.";
+            problem.Instance = null;
+            problem.Extensions.Remove("lineNumber");
+            problem.Extensions.Remove("bytePositionInLine");
+        }
+    }
+
     /// <summary>Reads an optional <c>YYYY-MM-DD</c> query value; a problem when it is malformed.</summary>
     public static IResult? ParseDate(string name, string? text, bool required, out DateOnly? date)
     {

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Security;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Lscb.CaseFlow.Api.Endpoints;
@@ -14,27 +13,30 @@ public static class PutPopulation
 {
     public sealed record PopulationEstimate(long Children);
 
-    public static ProblemDetails Validate(int year, PopulationEstimate? body) =>
+    private const string Expected = "{ \"children\": N } with N a positive whole number";
+
+    public static IResult? Check(int year, PopulationEstimate? body) =>
         year is < 1990 or > 2100 || body is null || body.Children <= 0
-            ? new ProblemDetails
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = "Invalid population",
-                Detail = "The year must be 1990–2100 and the body { \"children\": N } with N a positive whole number.",
-            }
-            : WolverineContinue.NoProblems;
+            ? Problems.BadRequest("Invalid population", $"The year must be 1990–2100 and the body {Expected}.")
+            : null;
 
     [Authorize(Roles = Roles.Admin)]
     [WolverinePut("/api/reference/population/{year}")]
-    public static async Task<IResult> Put(ClaimsPrincipal user, int year, PopulationEstimate body, TenantDatabases databases, CancellationToken ct)
+    public static async Task<IResult> Put(ClaimsPrincipal user, int year, HttpRequest request, TenantDatabases databases, CancellationToken ct)
     {
+        var (body, malformed) = await JsonBody.ReadAsync<PopulationEstimate>(request, Expected, ct);
+        if ((malformed ?? Check(year, body)) is { } problem)
+        {
+            return problem;
+        }
+
         await using var cmd = databases.For(user.TenantId()).CreateCommand($"""
             insert into {CaseFlowTables.Populations} (tenant_id, year, children) values (@tenant, @year, @children)
             on conflict (tenant_id, year) do update set children = excluded.children
             """);
         cmd.Parameters.AddWithValue("tenant", user.TenantId());
         cmd.Parameters.AddWithValue("year", year);
-        cmd.Parameters.AddWithValue("children", body.Children);
+        cmd.Parameters.AddWithValue("children", body!.Children);
         await cmd.ExecuteNonQueryAsync(ct);
         return Results.NoContent();
     }

@@ -3,7 +3,6 @@ using Lscb.CaseFlow.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Lscb.CaseFlow.Kpis;
 using Lscb.CaseFlow.Reporting;
-using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Lscb.CaseFlow.Api.Endpoints;
@@ -25,12 +24,15 @@ public static class GetTargets
 /// </summary>
 public static class PutTarget
 {
-    public static ProblemDetails Validate(string key, TargetBody? body)
+    private const string Expected = "{ \"target\": N, \"limit\": N (optional), \"direction\": \"lower\" or \"higher\" }";
+
+    public static IResult? Check(string key, TargetBody? body)
     {
         var problems = new List<string>();
         if (KpiDefinitions.All.All(k => k.Key != key))
         {
-            problems.Add($"'{key}' is not a KPI.");
+            // Quoted only when it is a plain name: the key is whatever the caller put in the path.
+            problems.Add(Ingestion.IncomingEventValidator.IsSubject(key) ? $"'{key}' is not a KPI." : "The path names no KPI.");
         }
 
         // Exactly a name: Enum.TryParse would also take numbers and flag lists such as "lower,higher".
@@ -48,16 +50,20 @@ public static class PutTarget
             problems.Add("'limit' must be on the worse side of 'target' (above it when lower is better, below it when higher is).");
         }
 
-        return problems.Count == 0
-            ? WolverineContinue.NoProblems
-            : new ProblemDetails { Status = 400, Title = "Invalid target", Detail = string.Join(" ", problems) };
+        return problems.Count == 0 ? null : Problems.BadRequest("Invalid target", string.Join(" ", problems));
     }
 
     [Authorize(Roles = Roles.Admin)]
     [WolverinePut("/api/targets/{key}")]
-    public static async Task<IResult> Put(ClaimsPrincipal user, string key, TargetBody body, TargetStore targets, CancellationToken ct)
+    public static async Task<IResult> Put(ClaimsPrincipal user, string key, HttpRequest request, TargetStore targets, CancellationToken ct)
     {
-        await targets.SetAsync(user.TenantId(), key, body.ToTarget(), ct);
+        var (body, malformed) = await JsonBody.ReadAsync<TargetBody>(request, Expected, ct);
+        if ((malformed ?? Check(key, body)) is { } problem)
+        {
+            return problem;
+        }
+
+        await targets.SetAsync(user.TenantId(), key, body!.ToTarget(), ct);
         return Results.NoContent();
     }
 }

@@ -191,6 +191,9 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
         }
     }
 
+    /// <summary>Whether <paramref name="text"/> is a child id as the contract writes one (<c>subject</c>: <c>^[A-Za-z0-9_-]{1,64}$</c>).</summary>
+    public static bool IsSubject(string? text) => text is not null && SubjectPattern().IsMatch(text);
+
     public static bool TryParseDate(string text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 

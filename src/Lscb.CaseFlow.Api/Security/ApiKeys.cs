@@ -57,7 +57,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         }
 
-        var claims = new List<Claim> { new(ClaimTypes.Name, match.Name) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, match.Name), new(Caller.IdClaim, IdOf(presentedHash)) };
         claims.AddRange(match.Roles.Select(r => new Claim(ClaimTypes.Role, r.Trim().ToLowerInvariant())));
         claims.AddRange(match.Sources.Select(s => new Claim(Caller.SourceClaim, s.Trim())));
         if (!string.IsNullOrWhiteSpace(match.Tenant))
@@ -68,6 +68,15 @@ public sealed class ApiKeyAuthenticationHandler(
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
+
+    /// <summary>
+    /// A key's caller id: <c>key:</c> and the first 8 bytes of its SHA-256 in hex. Two keys never share it (unlike a name,
+    /// which two authorities may both choose), it stays the same across restarts and nodes, and it says nothing usable
+    /// about the key itself (a key is at least 24 random characters, the fingerprint 64 bits of a one-way hash).
+    /// </summary>
+    public static string IdOf(byte[] keyHash) => "key:" + Convert.ToHexStringLower(keyHash.AsSpan(0, 8));
+
+    public static string IdOf(string key) => IdOf(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     public static bool TryReadBearer(HttpRequest request, out string token)
     {

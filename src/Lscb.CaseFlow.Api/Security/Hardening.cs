@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Lscb.CaseFlow.Api.Security;
 
 /// <summary>
-/// What every response gets whatever the endpoint: request limits, a rate limit per key, security headers, a
+/// What every response gets whatever the endpoint: request limits, a rate limit per caller, security headers, a
 /// correlation id in the logs and on the response, and JSON logs outside development.
 /// </summary>
 public static partial class Hardening
@@ -33,24 +33,45 @@ public static partial class Hardening
             builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
         }
 
-        var perKey = builder.Configuration.GetValue("CaseFlow:RateLimit:PermitsPerMinute", 600);
+        var perCaller = builder.Configuration.GetValue("CaseFlow:RateLimit:PermitsPerMinute", 600);
         var anonymous = builder.Configuration.GetValue("CaseFlow:RateLimit:AnonymousPermitsPerMinute", 120);
+        var health = builder.Configuration.GetValue("CaseFlow:RateLimit:HealthPermitsPerMinute", 1_200);
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.Request.Path.StartsWithSegments("/health")
-                    ? RateLimitPartition.GetNoLimiter("health")
-                    : context.User.Identity?.IsAuthenticated == true
-                        ? Bucket($"key:{context.User.Name()}", perKey)
-                        : Bucket($"ip:{context.Connection.RemoteIpAddress}", anonymous));
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, perCaller, anonymous, health));
             options.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "10";
-                await Results.Problem(statusCode: 429, title: "Too many requests", detail: "This key has sent too many requests; try again shortly.")
+                await Results.Problem(statusCode: 429, title: "Too many requests", detail: "This caller has sent too many requests; try again shortly.")
                     .ExecuteAsync(context.HttpContext);
             };
         });
+    }
+
+    /// <summary>
+    /// Which bucket a request draws from. A caller's is its authority and stable id (<see cref="Caller.Id"/>), never its
+    /// display name: two authorities' keys both named "mash", or a token and a key both named "analyst", never share one.
+    /// Anonymous calls count per address; <c>/health</c> has a bucket of its own per address, generous enough for any
+    /// load balancer's or kubelet's probes, so that a flood of it is refused without touching the API's; <c>/health/live</c>
+    /// (no database) is never limited.
+    /// </summary>
+    public static RateLimitPartition<string> Partition(HttpContext context, int perCaller, int anonymous, int health)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/health/live"))
+        {
+            return RateLimitPartition.GetNoLimiter("live");
+        }
+
+        if (path.StartsWithSegments("/health"))
+        {
+            return Bucket($"health:{context.Connection.RemoteIpAddress}", health);
+        }
+
+        return context.User.Identity?.IsAuthenticated == true
+            ? Bucket($"caller:{context.User.TenantId()}|{context.User.Id()}", perCaller)
+            : Bucket($"ip:{context.Connection.RemoteIpAddress}", anonymous);
     }
 
     /// <summary>Correlation and security headers: first, so that every response has them, errors included.</summary>

@@ -118,7 +118,9 @@ public static class CaseFlowTables
         targets.AddColumn<string>("direction").NotNull();
         yield return targets;
 
-        // Every read of a child's journey (AccessLog): append-only.
+        // Every read that names a child (AccessLog): append-only. key_name is the caller's display name, caller_id its
+        // stable id (null on rows from before there was one), read_kind what was read (every earlier row a journey).
+        // Columns are only ever added, nullable or with a default, so that the rows already held stay as they are.
         var reads = new Table(Name("journey_reads"));
         reads.AddColumn<long>("id").BigAutoIncrement().NotNull().AsPrimaryKey();
         reads.AddColumn("read_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");
@@ -127,7 +129,10 @@ public static class CaseFlowTables
         reads.AddColumn<string>("child_id").NotNull();
         reads.AddColumn("as_of", "date");
         reads.AddColumn<string>("reason");
+        reads.AddColumn("caller_id", "text");
+        reads.AddColumn("read_kind", "text").NotNull().DefaultValueByExpression($"'{AccessLog.Journey}'");
         reads.Indexes.Add(new IndexDefinition("ix_journey_reads_child") { Columns = ["tenant_id", "child_id"] });
+        reads.Indexes.Add(new IndexDefinition("ix_journey_reads_caller") { Columns = ["tenant_id", "caller_id"] });
         yield return reads;
     }
 }

@@ -2,13 +2,16 @@ namespace Lscb.CaseFlow.Api;
 
 /// <summary>
 /// Fills <c>prev_on</c> and <c>family_prev_on</c> of <c>child_facts</c> in a database whose facts were written before the
-/// columns existed (Marten adds them empty), once: the column's comment marks it done. Run at start after Marten's schema
-/// changes (<see cref="SchemaExtras"/>); on a new database it only sets the mark. The same values as the projection
-/// writes, but for the order of one child's facts of a kind on one date, which only decides which of them is the first.
+/// columns existed (Marten adds them empty), once: the column's comment marks it done. A schema object of its own
+/// (<see cref="Object"/>), after the tables, so it runs where Marten's schema changes run: at start when the service owns
+/// its schema, in <c>db-apply</c> otherwise, and only while the mark is missing; on a new database it only sets the mark.
+/// The same values as the projection writes, but for the order of one child's facts of a kind on one date, which only
+/// decides which of them is the first.
 /// </summary>
 public static class PreviousDatesBackfill
 {
     private const string Done = "previous dates v1";
+
 
     public static readonly string Sql = $"""
         do $$
@@ -33,4 +36,15 @@ public static class PreviousDatesBackfill
             end if;
         end $$;
         """;
+
+    /// <summary>Current once the mark is set; until then, the backfill (after <see cref="Sql"/>: fields start in order).</summary>
+    public static readonly SqlSchemaObject Object = new("child_facts_previous_dates", $"""
+        select exists (
+            select 1
+            from pg_attribute a
+            join pg_class c on c.oid = a.attrelid
+            join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = '{CaseFlowTables.Schema}' and c.relname = 'child_facts' and a.attname = 'prev_on'
+              and col_description(c.oid, a.attnum) = '{Done}')
+        """, Sql);
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -40,6 +41,17 @@ public class CaseFlowApp : IAsyncLifetime
 
     /// <summary>High enough that tests never meet it, unless a test sets it lower before starting the app.</summary>
     public int RateLimitPerMinute { get; init; } = 1_000_000;
+
+    /// <summary>The per-address limit of <c>/health</c>; as high as the others unless a test sets it lower.</summary>
+    public int HealthPermitsPerMinute { get; init; } = 1_000_000;
+
+    /// <summary>Keys beside <see cref="Keys"/>, which may share a name with each other or with one of them.</summary>
+    public IReadOnlyList<(string Name, string Key, string[] Roles, string? Tenant)> MoreKeys { get; init; } = [];
+
+    /// <summary>More configuration of this app's host, and a logger provider that sees everything it logs, when given.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    public Microsoft.Extensions.Logging.ILoggerProvider? Logs { get; init; }
 
     /// <summary>The keys the app is configured with: name → (key, roles, sources, tenant).</summary>
     public static readonly IReadOnlyDictionary<string, (string Key, string[] Roles, string[] Sources, string? Tenant)> Keys =
@@ -88,6 +100,7 @@ public class CaseFlowApp : IAsyncLifetime
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("CaseFlow:RateLimit:PermitsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("CaseFlow:RateLimit:AnonymousPermitsPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("CaseFlow:RateLimit:HealthPermitsPerMinute", HealthPermitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("CaseFlow:Jwt:SigningKey", JwtSigningKey);
             builder.UseSetting("CaseFlow:Jwt:Issuer", JwtIssuer);
             builder.UseSetting("CaseFlow:Jwt:Audience", JwtAudience);
@@ -95,7 +108,9 @@ public class CaseFlowApp : IAsyncLifetime
             builder.UseSetting("CaseFlow:Pseudonymisation:Secrets:default", PseudonymisationSecret);
             builder.UseSetting("CaseFlow:Pseudonymisation:Secrets:E08000030", OtherPseudonymisationSecret);
             var index = 0;
-            foreach (var (name, key) in Keys)
+            foreach (var (name, key) in Keys.Select(k => (k.Key, k.Value))
+                         .Concat(MoreKeys.Select(k => (k.Name, (k.Key, k.Roles, Sources: new[] { "*" }, k.Tenant))))
+                         .ToList())
             {
                 var prefix = $"CaseFlow:ApiKeys:{index++}:";
                 builder.UseSetting(prefix + "Name", name);
@@ -112,7 +127,19 @@ public class CaseFlowApp : IAsyncLifetime
                 }
             }
 
-            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+            foreach (var (name, value) in Settings)
+            {
+                builder.UseSetting(name, value);
+            }
+
+            builder.ConfigureServices(services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+                if (Logs is not null)
+                {
+                    services.AddSingleton(Logs);
+                }
+            });
         });
 
     /// <summary>Configuration beyond the defaults, made before the app starts (the shared server is given).</summary>
@@ -128,6 +155,36 @@ public class CaseFlowApp : IAsyncLifetime
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Keys[keyName].Key);
         }
 
+        return client;
+    }
+
+    /// <summary>
+    /// <c>/health</c> asked, anonymously, until it answers <paramref name="status"/>: its answer may be a second old
+    /// (DatabaseHealth), and a check takes up to its 3 s timeout, so a change of the databases shows within seconds.
+    /// </summary>
+    public async Task<HttpResponseMessage> HealthUntilAsync(HttpStatusCode status)
+    {
+        using var anonymous = ClientFor(null);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await anonymous.GetAsync("/health");
+            if (response.StatusCode == status || waited.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                response.StatusCode.ShouldBe(status);
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>A client sending this key or token as it is.</summary>
+    public HttpClient ClientWithToken(string token)
+    {
+        var client = Host.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 

@@ -26,6 +26,8 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Endpoints.GetJourneyReads").SetTag("http.route", "/api/audit/journey-reads").SetTag("http.request.method", "GET");
             var childId = httpContext.Request.Query["childId"];
             var keyName = httpContext.Request.Query["keyName"];
+            var callerId = httpContext.Request.Query["callerId"];
+            var read = httpContext.Request.Query["read"];
             var from = httpContext.Request.Query["from"];
             var to = httpContext.Request.Query["to"];
             string limit_rawValue = httpContext.Request.Query["limit"];
@@ -35,6 +37,11 @@ namespace Internal.Generated.WolverineHandlers
             {
                 limit = limit_parsed;
             }
+            else if (!string.IsNullOrEmpty(limit_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "limit", limit_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
 
             string offset_rawValue = httpContext.Request.Query["offset"];
             System.Nullable<int> offset = default;
@@ -43,8 +50,13 @@ namespace Internal.Generated.WolverineHandlers
             {
                 offset = offset_parsed;
             }
+            else if (!string.IsNullOrEmpty(offset_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "offset", offset_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
 
-            var problemDetails1 = Lscb.CaseFlow.Api.Endpoints.GetJourneyReads.Validate(from, to, limit, offset);
+            var problemDetails1 = Lscb.CaseFlow.Api.Endpoints.GetJourneyReads.Validate(childId, keyName, callerId, read, from, to, limit, offset);
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -54,9 +66,10 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Endpoints.GetJourneyReads.Get(httpContext.User, childId, keyName, from, to, limit, offset, _accessLog, httpContext.RequestAborted).ConfigureAwait(false);
+            var journeyReadsResponse_response = await Lscb.CaseFlow.Api.Endpoints.GetJourneyReads.Get(httpContext.User, childId, keyName, callerId, read, from, to, limit, offset, _accessLog, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            // Writing the response body to JSON because this was the first 'return variable' in the method signature
+            await WriteJsonAsync(httpContext, journeyReadsResponse_response, 404);
         }
     }
 

@@ -13,11 +13,13 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_data_quality : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly Lscb.CaseFlow.Api.AccessLog _accessLog;
         private readonly Lscb.CaseFlow.Api.TenantDatabases _tenantDatabases;
 
-        public GET_api_data_quality(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Lscb.CaseFlow.Api.TenantDatabases tenantDatabases) : base(wolverineHttpOptions)
+        public GET_api_data_quality(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Lscb.CaseFlow.Api.AccessLog accessLog, Lscb.CaseFlow.Api.TenantDatabases tenantDatabases) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _accessLog = accessLog;
             _tenantDatabases = tenantDatabases;
         }
 
@@ -26,12 +28,18 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Endpoints.GetDataQuality").SetTag("http.route", "/api/data-quality").SetTag("http.request.method", "GET");
             var childId = httpContext.Request.Query["childId"];
             var rule = httpContext.Request.Query["rule"];
+            var reason = httpContext.Request.Query["reason"];
             string limit_rawValue = httpContext.Request.Query["limit"];
             System.Nullable<int> limit = default;
 
             if (limit_rawValue != null && int.TryParse(limit_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var limit_parsed))
             {
                 limit = limit_parsed;
+            }
+            else if (!string.IsNullOrEmpty(limit_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "limit", limit_rawValue, "int").ConfigureAwait(false);
+                return;
             }
 
             string offset_rawValue = httpContext.Request.Query["offset"];
@@ -41,10 +49,15 @@ namespace Internal.Generated.WolverineHandlers
             {
                 offset = offset_parsed;
             }
+            else if (!string.IsNullOrEmpty(offset_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "offset", offset_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
 
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Endpoints.GetDataQuality.Get(httpContext.User, childId, rule, limit, offset, _tenantDatabases, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Lscb.CaseFlow.Api.Endpoints.GetDataQuality.Get(httpContext.User, httpContext.Request, childId, rule, reason, limit, offset, _tenantDatabases, _accessLog, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -34,6 +34,11 @@ namespace Internal.Generated.WolverineHandlers
             {
                 publication = publication_parsed;
             }
+            else if (!string.IsNullOrEmpty(publication_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "publication", publication_rawValue, "bool").ConfigureAwait(false);
+                return;
+            }
 
             var problemDetails1 = Lscb.CaseFlow.Api.Endpoints.GetKpis.Validate(from, to);
             // Evaluate whether the processing should stop if there are any problems

@@ -13,12 +13,12 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_health : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly Lscb.CaseFlow.Api.TenantDatabases _tenantDatabases;
+        private readonly Lscb.CaseFlow.Api.DatabaseHealth _databaseHealth;
 
-        public GET_health(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Lscb.CaseFlow.Api.TenantDatabases tenantDatabases) : base(wolverineHttpOptions)
+        public GET_health(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Lscb.CaseFlow.Api.DatabaseHealth databaseHealth) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _tenantDatabases = tenantDatabases;
+            _databaseHealth = databaseHealth;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -26,7 +26,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Endpoints.GetHealth").SetTag("http.route", "/health").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Endpoints.GetHealth.Get(_tenantDatabases, httpContext.Response, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Lscb.CaseFlow.Api.Endpoints.GetHealth.Get(_databaseHealth, httpContext.Response, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

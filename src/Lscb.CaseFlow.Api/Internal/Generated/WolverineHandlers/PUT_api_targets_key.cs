@@ -31,20 +31,9 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
-            // Reading the request body via JSON deserialization
-            var (body, jsonContinue) = await ReadJsonAsync<Lscb.CaseFlow.Api.Endpoints.TargetBody>(httpContext);
-            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
-            var problemDetails1 = Lscb.CaseFlow.Api.Endpoints.PutTarget.Validate(key, body);
-            // Evaluate whether the processing should stop if there are any problems
-            if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
-            {
-                await WriteProblems(problemDetails1, httpContext).ConfigureAwait(false);
-                return;
-            }
-
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Endpoints.PutTarget.Put(httpContext.User, key, body, _targetStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Lscb.CaseFlow.Api.Endpoints.PutTarget.Put(httpContext.User, key, httpContext.Request, _targetStore, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
