@@ -45,6 +45,17 @@ public sealed class HardeningTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
+    public async Task a_problem_carries_the_correlation_id_it_is_logged_under()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/kpis?from=2016-04-01&to=nonsense");
+        request.Headers.Add("X-Correlation-Id", "mash-batch-2016-04-12.8");
+
+        using var response = await app.Client.SendAsync(request);
+
+        (await CaseFlowApp.ProblemOf(response))["traceId"]!.GetValue<string>().ShouldBe("mash-batch-2016-04-12.8");
+    }
+
+    [Fact]
     public async Task a_key_that_sends_too_many_requests_gets_429_with_retry_after()
     {
         var limited = new CaseFlowApp { RateLimitPerMinute = 6 };

@@ -50,6 +50,9 @@ public static class Problems
     public static void InOurWords(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
+
+        // The correlation id the caller sent or was given (Hardening), so a problem can be found in the logs by it.
+        problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
         if (problem.Title == "Invalid query string value" && problem.Extensions.TryGetValue("parameter", out var parameter) && parameter is string name)
         {
             problem.Title = "Malformed parameter";
