@@ -43,8 +43,8 @@ internal static class PerformanceDoc
         ```
 
         It prints the figures as JSON, writes them to `--out`, and replaces the section for its N below. `--imports` instead
-(no `--events`) posts the largest files the import limits allow, and censuses of 5, 10 and 20 MB, to an API of their own
-and replaces the Imports section (`importPeakRssMb`). Other work on the
+        (no `--events`) posts the largest files the import limits allow, and censuses of 5, 10 and 20 MB, to an API of their own
+        and replaces the Imports section (`importPeakRssMb`). Other work on the
         machine skews every figure: each section gives the load average at its start and at its end.
 
         """;
