@@ -58,30 +58,7 @@ internal static class PerformanceDoc
         var lines = text.TrimEnd('\n').Split('\n').ToList();
         var section = (asynchronous ? AsynchronousSection(heading, figures) : Section(heading, figures)).Split('\n');
 
-        var start = lines.FindIndex(l => l.TrimEnd() == heading);
-        if (start < 0)
-        {
-            // A new N goes after the other sizes, before the hand-written sections that follow them (## Targets).
-            var next = lines.FindIndex(l => l.StartsWith("## ", StringComparison.Ordinal) && !l.StartsWith("## N = ", StringComparison.Ordinal));
-            if (next < 0)
-            {
-                lines.Add("");
-                lines.AddRange(section);
-            }
-            else
-            {
-                lines.InsertRange(next, [.. section, ""]);
-            }
-        }
-        else
-        {
-            // The section runs up to the next heading of its level (keeping the blank line before it) or the end.
-            var end = lines.FindIndex(start + 1, l => l.StartsWith("## ", StringComparison.Ordinal));
-            end = end < 0 ? lines.Count : end - 1;
-            lines.RemoveRange(start, end - start);
-            lines.InsertRange(start, section);
-        }
-
+        ReplaceSection(lines, heading, section);
         File.WriteAllText(path, string.Join('\n', lines).TrimEnd('\n') + "\n");
     }
 
@@ -93,21 +70,39 @@ internal static class PerformanceDoc
         var text = File.Exists(path) ? File.ReadAllText(path) : Intro;
         var lines = text.TrimEnd('\n').Split('\n').ToList();
         var section = ImportsSection(figures).Split('\n');
-        var start = lines.FindIndex(l => l.TrimEnd() == ImportsHeading);
+        ReplaceSection(lines, ImportsHeading, section);
+        File.WriteAllText(path, string.Join('\n', lines).TrimEnd('\n') + "\n");
+    }
+
+    /// <summary>
+    /// Replaces the section under <paramref name="heading"/>, up to the next heading of its level (keeping the blank line
+    /// before it); a new one goes after the sizes (and a size's before the imports), before the hand-written sections
+    /// that follow them (## Targets).
+    /// </summary>
+    private static void ReplaceSection(List<string> lines, string heading, string[] section)
+    {
+        var start = lines.FindIndex(l => l.TrimEnd() == heading);
         if (start < 0)
         {
-            var next = lines.FindIndex(l => l.StartsWith("## ", StringComparison.Ordinal) && !l.StartsWith("## N = ", StringComparison.Ordinal));
-            lines.InsertRange(next < 0 ? lines.Count : next, [.. section, ""]);
-        }
-        else
-        {
-            var end = lines.FindIndex(start + 1, l => l.StartsWith("## ", StringComparison.Ordinal));
-            end = end < 0 ? lines.Count : end - 1;
-            lines.RemoveRange(start, end - start);
-            lines.InsertRange(start, section);
+            var next = lines.FindIndex(l => l.StartsWith("## ", StringComparison.Ordinal) && !l.StartsWith("## N = ", StringComparison.Ordinal)
+                && (heading != ImportsHeading || l.TrimEnd() != ImportsHeading));
+            if (next < 0)
+            {
+                lines.Add("");
+                lines.AddRange(section);
+            }
+            else
+            {
+                lines.InsertRange(next, [.. section, ""]);
+            }
+
+            return;
         }
 
-        File.WriteAllText(path, string.Join('\n', lines).TrimEnd('\n') + "\n");
+        var end = lines.FindIndex(start + 1, l => l.StartsWith("## ", StringComparison.Ordinal));
+        end = end < 0 ? lines.Count : end - 1;
+        lines.RemoveRange(start, end - start);
+        lines.InsertRange(start, section);
     }
 
     private static string ImportsSection(JsonObject f)

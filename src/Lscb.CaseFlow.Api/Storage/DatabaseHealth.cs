@@ -49,7 +49,8 @@ public sealed class DatabaseHealth(TenantDatabases databases, IConfiguration con
         using var timeout = new CancellationTokenSource(Timeout);
         var answers = await Task.WhenAll(databases.Primaries.Select(db => AnswersAsync(db, timeout.Token)));
         Volatile.Write(ref _completedAt, Environment.TickCount64);
-        return new State(answers.Length, answers.Count(ok => !ok), DateTimeOffset.UtcNow);
+        // Real time, as the cache's age is: not the service's clock, which the tests fix.
+        return new State(answers.Length, answers.Count(ok => !ok), TimeProvider.System.GetUtcNow());
     }
 
     private static async Task<bool> AnswersAsync(NpgsqlDataSource db, CancellationToken ct)
