@@ -1,5 +1,5 @@
 // Extracts the DfE reference data the analyst compares local KPIs with, from the DfE's published CSVs into the
-// compact CSVs committed under src/Lscb.CaseFlow.Api/Reference/dfe/. Run through deploy/refresh-dfe.sh:
+// compact CSVs committed under src/Lscb.CaseFlow.Api/Features/Reference/dfe/. Run through deploy/refresh-dfe.sh:
 //   dotnet run deploy/refresh-dfe.cs -- SOURCE_DIR OUTPUT_DIR
 // Needs nothing but the .NET 10 SDK. Columns are found by name, so a newer release with extra columns or years
 // works as long as the DfE keeps the names; anything unexpected stops the run rather than writing wrong data.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Refreshes the DfE reference data committed under src/Lscb.CaseFlow.Api/Reference/dfe/ (see its README.md).
+# Refreshes the DfE reference data committed under src/Lscb.CaseFlow.Api/Features/Reference/dfe/ (see its README.md).
 #   deploy/refresh-dfe.sh [DIR]
 # DIR holds the DfE CSVs (default: ../shared/data/dfe beside the repository); a newer release downloaded by hand
 # can be given instead, with the same file names. Needs only the .NET 10 SDK.
@@ -12,4 +12,4 @@ if [[ ! -d "$dir" ]]; then
 fi
 dir="$(cd "$dir" && pwd)"
 cd "$repo"
-exec dotnet run --file deploy/refresh-dfe.cs -- "$dir" "$repo/src/Lscb.CaseFlow.Api/Reference/dfe"
+exec dotnet run --file deploy/refresh-dfe.cs -- "$dir" "$repo/src/Lscb.CaseFlow.Api/Features/Reference/dfe"

@@ -1,4 +1,5 @@
 using JasperFx;
+using Lscb.CaseFlow.Api.Host;
 using Lscb.CaseFlow.Api;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Lscb.CaseFlow.Api.Imports;
+using Lscb.CaseFlow.Api.Features.Importing;
 using Lscb.CaseFlow.Api.Tests.Infrastructure;
 
 namespace Lscb.CaseFlow.Benchmarks;

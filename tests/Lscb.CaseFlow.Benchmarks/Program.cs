@@ -8,6 +8,7 @@ using Lscb.CaseFlow.Api;
 using Lscb.CaseFlow.Kpis;
 using Npgsql;
 using NpgsqlTypes;
+using Lscb.CaseFlow.Api.ReadModel;
 
 namespace Lscb.CaseFlow.Benchmarks;
 

@@ -7,6 +7,8 @@ using Lscb.CaseFlow.Journeys;
 using Lscb.CaseFlow.Kpis;
 using Marten;
 using Npgsql;
+using Lscb.CaseFlow.Api.Host;
+using Lscb.CaseFlow.Api.ReadModel;
 
 namespace Lscb.CaseFlow.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Lscb.CaseFlow.Api.Demo;
+using Lscb.CaseFlow.Api.Host.Demo;
 
 namespace Lscb.CaseFlow.Benchmarks;
 

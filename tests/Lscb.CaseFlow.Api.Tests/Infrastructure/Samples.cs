@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using Lscb.CaseFlow.Api.Imports;
+using Lscb.CaseFlow.Api.Features.Importing;
 
 namespace Lscb.CaseFlow.Api.Tests.Infrastructure;
 

@@ -20,10 +20,10 @@ namespace Internal.Generated.WolverineHandlers
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Endpoints.GetMe").SetTag("http.route", "/api/me").SetTag("http.request.method", "GET");
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Host.Security.GetMe").SetTag("http.route", "/api/me").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var result_of_Get_response = Lscb.CaseFlow.Api.Endpoints.GetMe.Get(httpContext.User);
+            var result_of_Get_response = Lscb.CaseFlow.Api.Host.Security.GetMe.Get(httpContext.User);
 
             // Writing the response body to JSON because this was the first 'return variable' in the method signature
             await WriteJsonAsync(httpContext, result_of_Get_response, 404);

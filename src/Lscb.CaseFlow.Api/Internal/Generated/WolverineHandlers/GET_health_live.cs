@@ -20,10 +20,10 @@ namespace Internal.Generated.WolverineHandlers
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Endpoints.GetHealth").SetTag("http.route", "/health/live").SetTag("http.request.method", "GET");
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Host.Health.GetHealth").SetTag("http.route", "/health/live").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var health_response = Lscb.CaseFlow.Api.Endpoints.GetHealth.Live();
+            var health_response = Lscb.CaseFlow.Api.Host.Health.GetHealth.Live();
 
             // Writing the response body to JSON because this was the first 'return variable' in the method signature
             await WriteJsonAsync(httpContext, health_response, 404);

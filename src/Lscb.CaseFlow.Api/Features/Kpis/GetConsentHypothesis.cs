@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Host.Security;
+using Microsoft.AspNetCore.Authorization;
+using Lscb.CaseFlow.Reporting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Lscb.CaseFlow.Api.ReadModel;
+using Lscb.CaseFlow.Api.Http;
+
+namespace Lscb.CaseFlow.Api.Features.Kpis;
+
+/// <summary>
+/// <c>GET /api/hypothesis/consent?from=&amp;to=</c>: are children re-referred more often after their parents
+/// declined consent for early help? The seed report's hypothesis, measured.
+/// </summary>
+public static class GetConsentHypothesis
+{
+    public static ProblemDetails Validate(string? from, string? to) => WindowQuery.Validate(from, to);
+
+    [Authorize(Roles = Roles.Analyst)]
+    [WolverineGet("/api/hypothesis/consent")]
+    public static async Task<IResult> Get(ClaimsPrincipal user, string from, string to, KpiQuery query, CancellationToken ct)
+    {
+        var window = WindowQuery.Parse(from, to);
+        var counts = await query.CountAsync(ConsentHypothesis.Measures, window, user.TenantId(), ct);
+        var result = ConsentHypothesis.Evaluate(m => counts[m]);
+        return Results.Ok(new
+        {
+            from = window.From,
+            to = window.To,
+            afterConsentDeclined = Shape(result.AfterConsentDeclined),
+            otherwise = Shape(result.Otherwise),
+            sentence = result.Sentence,
+        });
+    }
+
+    private static object Shape(ConsentHypothesis.Group group) =>
+        new { referrals = group.Referrals, reReferrals = group.ReReferrals, rate = group.Rate };
+}

@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Host.Security;
+using Microsoft.AspNetCore.Authorization;
+using Lscb.CaseFlow.Kpis;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Lscb.CaseFlow.Api.ReadModel;
+using Lscb.CaseFlow.Api.Http;
+
+namespace Lscb.CaseFlow.Api.Features.Kpis;
+
+/// <summary><c>GET /api/kpis?from=&amp;to=</c>: every measure of <c>kpis.md</c> for a window.</summary>
+public static class GetKpis
+{
+    public static ProblemDetails Validate(string? from, string? to) => WindowQuery.Validate(from, to);
+
+    [Authorize(Roles = Roles.Analyst)]
+    [WolverineGet("/api/kpis")]
+    public static async Task<IResult> Get(
+        ClaimsPrincipal user, string from, string to, string? format, bool? publication, KpiQuery query, CancellationToken ct)
+    {
+        var answer = await query.RunAsync(WindowQuery.Parse(from, to), user.TenantId(), ct);
+        var published = publication == true;
+        return Csv.Wanted(format)
+            ? Csv.File($"kpis-{from}-{to}.csv", ["kpi", "value", "numerator", "denominator"],
+                KpiDefinitions.All.Select(k => Figures.Of(k, answer.Values[k.Key], published))
+                    .Zip(KpiDefinitions.All, (f, k) => new[] { k.Key, f.Value, f.Numerator, f.Denominator }))
+            : Results.Ok(ToResponse(answer, published));
+    }
+
+    /// <summary>
+    /// The contract's shape. With <c>publication=true</c>, counts of 1 to 5 and the percentages and rates built on
+    /// them are shown as <c>c</c>, as the DfE publishes.
+    /// </summary>
+    public static object ToResponse(KpiAnswer answer, bool publication = false) => new
+    {
+        from = answer.Window.From,
+        to = answer.Window.To,
+        population = answer.Population,
+        populationYear = answer.PopulationYear,
+        publication,
+        kpis = KpiDefinitions.All.ToDictionary(k => k.Key, k => Figures.Shape(k, answer.Values[k.Key], publication)),
+    };
+}

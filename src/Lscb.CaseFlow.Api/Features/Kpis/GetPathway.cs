@@ -1,0 +1,31 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Host.Security;
+using Microsoft.AspNetCore.Authorization;
+using Lscb.CaseFlow.Reporting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Lscb.CaseFlow.Api.ReadModel;
+using Lscb.CaseFlow.Api.Http;
+
+namespace Lscb.CaseFlow.Api.Features.Kpis;
+
+/// <summary><c>GET /api/pathway?from=&amp;to=</c>: the window's pathway as a Sankey's nodes and links.</summary>
+public static class GetPathway
+{
+    public static ProblemDetails Validate(string? from, string? to) => WindowQuery.Validate(from, to);
+
+    [Authorize(Roles = Roles.Analyst)]
+    [WolverineGet("/api/pathway")]
+    public static async Task<IResult> Get(ClaimsPrincipal user, string from, string to, string? format, KpiQuery query, CancellationToken ct)
+    {
+        var window = WindowQuery.Parse(from, to);
+        var counts = await query.CountAsync(PathwayFlow.Measures, window, user.TenantId(), ct);
+        var values = PathwayFlow.Count(m => counts[m]);
+        var nodes = PathwayFlow.Nodes.Select(n => new { id = n.Id, label = n.Label, value = values[n.Id] }).ToList();
+        var links = PathwayFlow.Links.Select(l => new { source = l.Source, target = l.Target, value = values[l.Target] }).ToList();
+
+        return Csv.Wanted(format)
+            ? Csv.File($"pathway-{from}-{to}.csv", ["node", "label", "value"], nodes.Select(n => new object?[] { n.id, n.label, n.value }))
+            : Results.Ok(new { from = window.From, to = window.To, nodes, links });
+    }
+}

@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Host.Security;
+using Microsoft.AspNetCore.Authorization;
+using Lscb.CaseFlow.Kpis;
+using Lscb.CaseFlow.Reporting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Lscb.CaseFlow.Api.ReadModel;
+using Lscb.CaseFlow.Api.Http;
+
+namespace Lscb.CaseFlow.Api.Features.Kpis;
+
+/// <summary><c>GET /api/kpis/series?keys=&amp;from=&amp;to=&amp;by=month|quarter|year</c>: KPIs period by period, for trends.</summary>
+public static class GetSeries
+{
+    public const int MaxPeriods = 120;
+
+    public static ProblemDetails Validate(string? from, string? to, string? by, string? keys)
+    {
+        var window = WindowQuery.Validate(from, to);
+        if (window != WolverineContinue.NoProblems)
+        {
+            return window;
+        }
+
+        var problems = new List<string>();
+        if (!TryKind(by, out var kind))
+        {
+            problems.Add("'by' must be month, quarter or year.");
+        }
+        else if (Periods.Covering(WindowQuery.Parse(from!, to!), kind).Count > MaxPeriods)
+        {
+            problems.Add($"At most {MaxPeriods} periods at once: choose a longer period or a shorter range.");
+        }
+
+        problems.AddRange(Keys(keys).Where(k => KpiDefinitions.All.All(x => x.Key != k)).Select(k => $"'{k}' is not a KPI."));
+        return problems.Count == 0
+            ? WolverineContinue.NoProblems
+            : new ProblemDetails { Status = 400, Title = "Invalid series", Detail = string.Join(" ", problems) };
+    }
+
+    [Authorize(Roles = Roles.Analyst)]
+    [WolverineGet("/api/kpis/series")]
+    public static async Task<IResult> Get(
+        ClaimsPrincipal user, string from, string to, string? by, string? keys, string? format, bool? publication, KpiQuery query, CancellationToken ct)
+    {
+        var published = publication == true;
+        TryKind(by, out var kind);
+        var wanted = Keys(keys).ToHashSet();
+        var kpis = KpiDefinitions.All.Where(k => wanted.Count == 0 || wanted.Contains(k.Key)).ToList();
+        var range = WindowQuery.Parse(from, to);
+
+        var points = new List<(Period Period, KpiAnswer Answer)>();
+        var reading = await query.ReadingAsync(user.TenantId(), ct);
+        foreach (var period in Periods.Covering(range, kind))
+        {
+            points.Add((period, await reading.RunAsync(period.Window, ct)));
+        }
+
+        var series = kpis.Select(k => new
+        {
+            key = k.Key,
+            title = k.Title,
+            kind = KindOf(k),
+            points = points.Select(p => (p.Period, Figure: Figures.Of(k, p.Answer.Values[k.Key], published))).Select(p => new
+            {
+                from = p.Period.Window.From,
+                to = p.Period.Window.To,
+                label = p.Period.Label,
+                value = p.Figure.Value,
+                numerator = p.Figure.Numerator,
+                denominator = p.Figure.Denominator,
+            }).ToList(),
+        }).ToList();
+
+        return Csv.Wanted(format)
+            ? Csv.File($"series-{from}-{to}.csv", ["kpi", "period", "from", "to", "value", "numerator", "denominator"],
+                series.SelectMany(s => s.points.Select(p => new object?[] { s.key, p.label, p.from, p.to, p.value, p.numerator, p.denominator })))
+            : Results.Ok(new { by = kind.ToString().ToLowerInvariant(), from = range.From, to = range.To, publication = published, series });
+    }
+
+    public static string KindOf(Kpi kpi) => kpi switch { Kpi.Count => "count", Kpi.Percentage => "percentage", _ => "rate" };
+
+    private static bool TryKind(string? by, out PeriodKind kind) =>
+        Enum.TryParse(by ?? "quarter", ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(by, out _);
+
+    private static IEnumerable<string> Keys(string? keys) =>
+        (keys ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Lscb.CaseFlow.Api.Host.Security;
+using Microsoft.AspNetCore.Authorization;
+using System.Text;
+using Lscb.CaseFlow.Api.Features.Reports;
+using Lscb.CaseFlow.Reporting;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Lscb.CaseFlow.Api.Features.Kpis;
+using Lscb.CaseFlow.Api.ReadModel;
+using Lscb.CaseFlow.Api.Http;
+
+namespace Lscb.CaseFlow.Api.Features.Reports;
+
+/// <summary><c>GET /api/reports/board?from=&amp;to=[&amp;format=html|markdown]</c>: the board's report, printable.</summary>
+public static class GetBoardReport
+{
+    public static ProblemDetails Validate(string? from, string? to, string? format) =>
+        format?.ToLowerInvariant() is null or "html" or "markdown"
+            ? WindowQuery.ValidateWithYearEarlier(from, to)
+            : new ProblemDetails { Status = 400, Title = "Invalid format", Detail = "'format' must be html or markdown." };
+
+    [Authorize(Roles = Roles.Analyst)]
+    [WolverineGet("/api/reports/board")]
+    public static async Task<IResult> Get(
+        ClaimsPrincipal user, HttpResponse response, string from, string to, string? format, bool? publication, Comparisons comparisons, KpiQuery query, CancellationToken ct)
+    {
+        var window = WindowQuery.Parse(from, to);
+        var comparison = await comparisons.ForAsync(window, user.TenantId(), ct, publication == true);
+        var counts = await query.CountAsync(ConsentHypothesis.Measures, window, user.TenantId(), ct);
+        var report = new BoardReport(comparison, ConsentHypothesis.Evaluate(m => counts[m]));
+
+        // The printable report carries its own styles and no script.
+        response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+        return string.Equals(format, "markdown", StringComparison.OrdinalIgnoreCase)
+            ? Results.Text(report.ToMarkdown(), "text/markdown; charset=utf-8", Encoding.UTF8)
+            : Results.Text(report.ToHtml(), "text/html; charset=utf-8", Encoding.UTF8);
+    }
+}
