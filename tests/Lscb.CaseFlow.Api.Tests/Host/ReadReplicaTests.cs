@@ -83,6 +83,8 @@ public sealed class ReadReplicaTests(ReadReplicaTests.ReplicatedApp app) : IClas
     [Fact]
     public async Task the_replica_refuses_writes_and_every_write_goes_to_the_primary()
     {
+        // The replica holds the tables once it has replayed their creation; until then an insert fails for that instead.
+        await WaitUntilReplayedAsync();
         await using var connection = new NpgsqlConnection(app.ReplicaConnectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("insert into caseflow.targets (tenant_id, kpi, target, direction) values ('x', 'x', 1, 'lower')", connection);
