@@ -243,8 +243,7 @@ public static class CensusRules
         // 8940: a plan that starts within another, from its start to its end inclusive, or onwards while it is open.
         foreach (var p in plans)
         {
-            var other = plans.FirstOrDefault(o => o.PlanId != p.PlanId && o.StartedOn <= p.StartedOn
-                && (o.Ceased is not { } c || p.StartedOn <= c.OccurredOn));
+            var other = plans.FirstOrDefault(o => o.PlanId != p.PlanId && o.ContainsStartOf(p));
             if (other is not null)
             {
                 var until = other.Ceased is { } c ? $"ceased {c.OccurredOn:yyyy-MM-dd}" : "no end";

@@ -43,10 +43,11 @@ public static class DataQuality
             var open = plans.Values.FirstOrDefault(other => other.PlanId != plan.PlanId
                 && (other.StartedOn < plan.StartedOn
                     || (other.StartedOn == plan.StartedOn && string.CompareOrdinal(other.PlanId, plan.PlanId) < 0))
-                && other.IsOpenAt(plan.StartedOn));
+                && other.ContainsStartOf(plan));
             if (open is not null)
             {
-                Add(plan.Start, PlanStartedWhileAnotherOpen, $"Plan {plan.PlanId} started on {plan.StartedOn:yyyy-MM-dd} while plan {open.PlanId} (started {open.StartedOn:yyyy-MM-dd}) was still open.");
+                var sameDay = open.Ceased?.OccurredOn == plan.StartedOn ? " (it ceased that day)" : "";
+                Add(plan.Start, PlanStartedWhileAnotherOpen, $"Plan {plan.PlanId} started on {plan.StartedOn:yyyy-MM-dd} while plan {open.PlanId} (started {open.StartedOn:yyyy-MM-dd}) was still open{sameDay}.");
             }
         }
 

@@ -11,6 +11,13 @@ public sealed record Plan(string PlanId, PlanStarted Start, PlanCeased? Ceased)
     public DateOnly Reaches18MonthsOn => StartedOn.AddMonths(18);
 
     public bool IsOpenAt(DateOnly date) => StartedOn <= date && (Ceased is null || Ceased.OccurredOn > date);
+
+    /// <summary>
+    /// Whether the other plan starts within this one, from its start to its end inclusive (a plan started on the day
+    /// the previous one ceased overlaps it, as the DfE reads rule 8940).
+    /// </summary>
+    public bool ContainsStartOf(Plan other) =>
+        StartedOn <= other.StartedOn && (Ceased is null || other.StartedOn <= Ceased.OccurredOn);
 }
 
 /// <summary>A period of care, matched by episode id.</summary>

@@ -66,12 +66,23 @@ public class DataQualityTests
     }
 
     [Fact]
-    public void plan_started_on_the_day_the_previous_ceased_is_not_a_finding()
+    public void plan_started_on_the_day_the_previous_ceased_is_a_finding_as_in_the_census()
+    {
+        var second = A.Plan("2017-06-30", planId: "P-2");
+        var history = A.History(A.Plan("2016-05-04", planId: "P-1"), A.PlanCeased("2017-06-30", planId: "P-1"), second);
+
+        ShouldBeTheOnlyFinding(history, second, DataQuality.PlanStartedWhileAnotherOpen).Message.ShouldContain("ceased that day");
+        CensusRules.Of(history).ShouldContain(f => f.Rule == CensusRules.OverlappingPlans);
+    }
+
+    [Fact]
+    public void plan_started_the_day_after_the_previous_ceased_is_not_a_finding()
     {
         var history = A.History(
-            A.Plan("2016-05-04", planId: "P-1"), A.PlanCeased("2017-06-30", planId: "P-1"), A.Plan("2017-06-30", planId: "P-2"));
+            A.Plan("2016-05-04", planId: "P-1"), A.PlanCeased("2017-06-30", planId: "P-1"), A.Plan("2017-07-01", planId: "P-2"));
 
         DataQuality.Of(history).ShouldBeEmpty();
+        CensusRules.Of(history).ShouldNotContain(f => f.Rule == CensusRules.OverlappingPlans);
     }
 
     [Fact]

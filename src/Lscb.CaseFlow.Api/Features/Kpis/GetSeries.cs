@@ -79,7 +79,7 @@ public static class GetSeries
             : Results.Ok(new { by = kind.ToString().ToLowerInvariant(), from = range.From, to = range.To, publication = published, series });
     }
 
-    public static string KindOf(Kpi kpi) => kpi switch { Kpi.Count => "count", Kpi.Percentage => "percentage", _ => "rate" };
+    public static string KindOf(Kpi kpi) => KpiGroups.KindOf(kpi);
 
     private static bool TryKind(string? by, out PeriodKind kind) =>
         Enum.TryParse(by ?? "quarter", ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(by, out _);

@@ -14,19 +14,11 @@ namespace Lscb.CaseFlow.Api.Features.Reports;
 /// </summary>
 public sealed record BoardReport(ComparisonReport Comparison, ConsentHypothesis.Result Hypothesis)
 {
+    /// <summary>The pathway's stages (<see cref="KpiGroups"/>), and any measure no stage claims yet under "Other measures".</summary>
     public static readonly IReadOnlyList<(string Heading, string Question, string[] Keys)> Sections =
     [
-        ("The front door", "How many children are referred, and how many come back?",
-            ["contacts", "referrals", "childrenReferred", "referralFamilies", "referralRatePer10k", "reReferralRate", "contactsToAssessmentOrS47Rate"]),
-        ("Early help", "Do children below the threshold get help, or does consent stand in the way?",
-            ["earlyHelpReferrals", "consentDeclined", "reReferralsAfterConsentDeclinedRate"]),
-        ("Assessment and section 47", "Are S47 enquiries used for filtering?",
-            ["assessmentsStarted", "strategyDiscussions", "s47", "s47RatePer10k", "s47ToIcpcRate", "icpc", "icpcRatePer10k"]),
-        ("Child protection plans", "Do plans end at the right time, and do they hold?",
-            ["childrenOnPlan", "childrenOnPlanRatePer10k", "plansOver18MonthsRate", "plansStarted", "repeatPlansRate",
-             "repeatPlansWithin2YearsRate", "plansCeased", "plansCeasedLasting2YearsRate"]),
-        ("Children looked after", "How many children are in care at the end of the window?",
-            ["childrenLookedAfter", "childrenLookedAfterRatePer10k"]),
+        .. KpiGroups.All.Select(g => (g.Heading, g.Question, g.Kpis.Select(k => k.Key).ToArray())),
+        .. KpiGroups.Ungrouped.Count == 0 ? [] : new[] { ("Other measures", "What else do the figures show?", KpiGroups.Ungrouped.Select(k => k.Key).ToArray()) },
     ];
 
     private ComparedKpi Compared(string key) => Comparison.Kpis.Single(k => k.Kpi.Key == key);
@@ -56,7 +48,7 @@ public sealed record BoardReport(ComparisonReport Comparison, ConsentHypothesis.
                 md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- **{k.Kpi.Title}: {Show(k.Kpi, k.Current)}.** {k.Sentence} {(k.Target is null ? "" : k.Rag.Reason)}").TrimEnd());
             }
 
-            if (heading == "Early help")
+            if (heading == KpiGroups.EarlyHelp.Heading)
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"- **The consent hypothesis.** {HypothesisSentence}");
             }
@@ -100,7 +92,7 @@ public sealed record BoardReport(ComparisonReport Comparison, ConsentHypothesis.
                     """);
             }
 
-            if (heading == "Early help")
+            if (heading == KpiGroups.EarlyHelp.Heading)
             {
                 html.Append(CultureInfo.InvariantCulture, $"<article class=\"kpi\"><h4>The consent hypothesis</h4><p>{E(HypothesisSentence)}</p>{HypothesisChart()}</article>");
             }
