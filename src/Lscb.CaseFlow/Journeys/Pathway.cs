@@ -63,16 +63,12 @@ public static class Pathway
             .MinBy(c => c.OccurredOn);
     }
 
-    /// <summary>MASH decisions from the least to the most intervention.</summary>
-    public static readonly IReadOnlyList<string> DecisionsInOrder =
-        ["no-further-action", "information-advice", "early-help", "assessment", "section-47"];
-
     /// <summary>The furthest-reaching MASH decision on a contact, whatever its date; null while none is known.</summary>
     public static string? FurthestDecision(ChildHistory history, ContactReceived contact) =>
         history.All<MashDecisionMade>()
             .Where(d => d.ContactId == contact.ContactId)
             .Select(d => d.Decision)
-            .MaxBy(d => DecisionsInOrder.ToList().IndexOf(d));
+            .MaxBy(CodeLists.MashDecisions.IndexOf);
 
     /// <summary>A referral of a child who declined consent in the 12 months before it: in [d − 12 months, d).</summary>
     public static bool ConsentDeclinedWithin12MonthsBefore(ChildHistory history, ReferralAccepted referral) =>
