@@ -107,7 +107,7 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
     {
         var page = await host.Browser.NewPageAsync();
         var watch = PageWatch.On(page)
-            .Allow(401, TargetsUrl())      // the sign-in's check of a wrong key
+            .Allow(401, CatalogueUrl())      // the sign-in's check of a wrong key
             .Allow(401, WindowApiUrl());   // the window's four requests with a key the service no longer accepts
         var api = ApiRequests(page);
         try
@@ -127,7 +127,7 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
             await page.Locator("#api-key").FillAsync(RandomKey());
             await page.Locator("#sign-in-submit").ClickAsync();
             await SignInErrorAsync(page, "was not accepted");
-            api.Select(r => new Uri(r.Url).AbsolutePath).ShouldBe(["/api/targets"]);
+            api.Select(r => new Uri(r.Url).AbsolutePath).ShouldBe(["/api/catalogue"]);
             (await page.EvaluateAsync<string?>($"() => sessionStorage.getItem('{KeyItem}')")).ShouldBeNull("a wrong key is not kept");
             (await page.Locator("#dashboard").IsVisibleAsync()).ShouldBeFalse();
             (await page.Locator(".tile").CountAsync()).ShouldBe(0);
@@ -146,7 +146,7 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
             (await page.EvaluateAsync<string?>($"() => sessionStorage.getItem('{KeyItem}')")).ShouldBeNull();
             await NoDataIsOnThePageAsync(page);
 
-            watch.AllowedFailures.ShouldContain(f => f.StartsWith("401 GET ", StringComparison.Ordinal) && f.Contains("/api/targets", StringComparison.Ordinal));
+            watch.AllowedFailures.ShouldContain(f => f.StartsWith("401 GET ", StringComparison.Ordinal) && f.Contains("/api/catalogue", StringComparison.Ordinal));
             watch.AllowedFailures.ShouldContain(f => f.StartsWith("401 GET ", StringComparison.Ordinal) && f.Contains("/api/kpis/comparison?", StringComparison.Ordinal));
             watch.PageErrors.ShouldBeEmpty("uncaught script errors");
             watch.ConsoleErrors.ShouldBeEmpty("console errors other than the 401s");
@@ -173,6 +173,9 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
             {
                 (await page.Locator($".tile[data-kpi='{key}']").CountAsync()).ShouldBe(1, $"the {key} tile");
             }
+
+            // The stages come from the catalogue: conferences sit with S47 enquiries, as in the board report.
+            (await page.Locator("section.kpi-group:has(.tile[data-kpi='icpc']) h3").TextContentAsync()).ShouldBe("Assessment and section 47");
 
             await page.Locator("#child-id").FillAsync("NASEEM01");
             await page.Locator("#child-id").PressAsync("Enter");
@@ -700,8 +703,8 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
     [GeneratedRegex(@"/api/hypothesis/consent\?")]
     private static partial Regex ConsentUrl();
 
-    [GeneratedRegex(@"^http://[^/]+/api/targets$")]
-    private static partial Regex TargetsUrl();
+    [GeneratedRegex(@"^http://[^/]+/api/catalogue$")]
+    private static partial Regex CatalogueUrl();
 
     [GeneratedRegex(@"^http://[^/]+/api/(kpis/comparison|kpis/series|pathway|hypothesis/consent)\?")]
     private static partial Regex WindowApiUrl();
