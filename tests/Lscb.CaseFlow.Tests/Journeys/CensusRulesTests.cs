@@ -258,6 +258,21 @@ public class CensusRulesTests
         Rules(A.History(A.Referral("2022-10-06"), early, A.Retraction(early))).ShouldBeEmpty();
     }
 
+    [Fact]
+    public void the_rules_are_one_table_in_the_dfe_s_numbering_order_each_checking_on_its_own()
+    {
+        CensusRules.All.Select(r => r.Code).ShouldBeUnique();
+        CensusRules.All.Select(r => int.Parse(r.Code[4..], System.Globalization.CultureInfo.InvariantCulture)).ShouldBeInOrder();
+
+        // A plan started before any referral, on no conference day: two rules, each finding it by itself.
+        var plan = A.Plan("2016-05-04", planId: "P-1");
+        var record = new CensusRecord(A.History(plan));
+        CensusRules.All.Single(r => r.Code == CensusRules.PlanBeforeReferral).Check(record).ShouldHaveSingleItem().Event.ShouldBe(plan);
+        CensusRules.All.Single(r => r.Code == CensusRules.PlanNotOnConferenceDate).Check(record).ShouldHaveSingleItem().Event.ShouldBe(plan);
+        CensusRules.All.Where(r => r.Code is not (CensusRules.PlanBeforeReferral or CensusRules.PlanNotOnConferenceDate))
+            .SelectMany(r => r.Check(record)).ShouldBeEmpty();
+    }
+
     private static List<Finding> Rules(ChildHistory history) => [.. CensusRules.Of(history)];
 
     private static Finding ShouldBeTheOnlyFinding(ChildHistory history, CaseEvent offending, string rule)
