@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Lscb.CaseFlow.Api.Host.Demo;
@@ -64,6 +65,40 @@ public sealed class KpiPropertyTests
         }
     }
 
+    /// <summary>Every measure counted anywhere: the KPIs, the pathway's steps and the consent hypothesis.</summary>
+    public static IReadOnlyList<Measure> MeasuresInUse { get; } =
+        [.. KpiDefinitions.Measures.Concat(Reporting.PathwayFlow.Measures).Concat(Reporting.ConsentHypothesis.Measures).Distinct()];
+
+    [Fact]
+    public async Task every_measure_used_anywhere_counts_the_same_in_sql_as_in_memory()
+    {
+        var facts = FactsOf(Population);
+        var app = new CaseFlowApp();
+        await app.InitializeAsync();
+        try
+        {
+            await SendShuffledAsync(app, Population, seed: 5);
+            var query = app.Host.Services.GetRequiredService<Lscb.CaseFlow.Api.ReadModel.KpiQuery>();
+            foreach (var window in WindowsToCheck)
+            {
+                var counted = await query.CountAsync(MeasuresInUse, window, Lscb.CaseFlow.Api.Host.TenantIds.Default, CancellationToken.None);
+                foreach (var measure in MeasuresInUse)
+                {
+                    counted[measure].ShouldBe(measure.CountIn(facts, window), $"{measure} in {window}");
+                }
+
+                if (window.To.DayNumber - window.From.DayNumber > 360)
+                {
+                    counted.Values.Count(n => n > 0).ShouldBeGreaterThan(MeasuresInUse.Count / 2, $"most measures count something in {window}");
+                }
+            }
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task retracting_events_gives_exactly_the_answer_of_never_sending_them()
     {
@@ -125,11 +160,7 @@ public sealed class KpiPropertyTests
     /// <summary>The KPIs counted in memory from every child's facts: the naive replay the SQL must equal.</summary>
     private static JsonNode Reference(IEnumerable<JsonObject> events, Window window)
     {
-        var facts = events
-            .Select((e, i) => EventMapper.ToDomain(new IncomingEvent(i, System.Text.Json.JsonSerializer.SerializeToElement(e))))
-            .GroupBy(e => ChildOf(events, e))
-            .SelectMany(child => ChildFacts.Of(child.Key, ChildHistory.Of(child)))
-            .ToList();
+        var facts = FactsOf(events);
         var values = KpiDefinitions.Evaluate(facts, window, population: null);
         var answer = new JsonObject();
         foreach (var kpi in KpiDefinitions.All)
@@ -144,6 +175,13 @@ public sealed class KpiPropertyTests
 
         return answer;
     }
+
+    /// <summary>Every child's facts, derived in memory from the events as the projection derives them.</summary>
+    private static List<Fact> FactsOf(IEnumerable<JsonObject> events) => events
+        .Select((e, i) => EventMapper.ToDomain(new IncomingEvent(i, System.Text.Json.JsonSerializer.SerializeToElement(e))))
+        .GroupBy(e => ChildOf(events, e))
+        .SelectMany(child => ChildFacts.Of(child.Key, ChildHistory.Of(child)))
+        .ToList();
 
     private static string ChildOf(IEnumerable<JsonObject> events, CaseEvent e) =>
         ChildrenById.Value[(e.Source, e.EventId)];
