@@ -26,13 +26,14 @@ public static class CaseFlowHost
 {
     public static WebApplicationBuilder AddCaseFlow(this WebApplicationBuilder builder)
     {
-        // Read once here, so that a missing connection string fails at start with its own message.
+        // Read once here, so that a missing connection string or a wrong setting fails at start with its own message.
+        var settings = CaseFlowOptions.From(builder.Configuration);
         var layout = TenancyLayout.From(builder.Configuration);
         var projections = ProjectionSettings.From(builder.Configuration);
 
         // CaseFlow:Schema:AutoCreate=false: the schema belongs to another role, which applies it (db-apply) and grants this
         // one what it needs (db-grant); the service then changes nothing of it and needs to own nothing (deploy/README.md).
-        var ownsSchema = builder.Configuration.GetValue("CaseFlow:Schema:AutoCreate", true);
+        var ownsSchema = settings.Schema.AutoCreate;
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -42,7 +43,10 @@ public static class CaseFlowHost
         services.AddSingleton<IncomingEventValidator>();
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<KpiQuery>();
-        services.AddSingleton(DfeBenchmarks.Load());
+        var dfe = DfeBenchmarks.Load();
+        services.AddSingleton(settings);
+        services.AddSingleton(dfe);
+        services.AddSingleton(new Authorities(settings, dfe));
         services.AddSingleton<TargetStore>();
         services.AddSingleton<Comparisons>();
         services.AddSingleton<AccessLog>();
@@ -56,8 +60,8 @@ public static class CaseFlowHost
         services.AddExceptionHandler<UnstorableTextHandler>();
         services.AddExceptionHandler<UnknownTenantHandler>();
         services.AddExceptionHandler<ProjectionBehindHandler>();
-        builder.AddCaseFlowSecurity();
-        builder.AddCaseFlowHardening();
+        builder.AddCaseFlowSecurity(settings);
+        builder.AddCaseFlowHardening(settings);
 
         var marten = services.AddMarten(sp =>
             {
@@ -99,7 +103,7 @@ public static class CaseFlowHost
             marten.ApplyAllDatabaseChangesOnStartup();
         }
 
-        if (builder.Configuration.GetValue<bool>("CaseFlow:SeedDemo"))
+        if (settings.SeedDemo)
         {
             services.AddHostedService<DemoSeeder>();
         }

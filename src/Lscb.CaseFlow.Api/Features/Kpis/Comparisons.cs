@@ -14,7 +14,7 @@ public sealed record ComparisonReport(
     KpiAnswer Current, Window PreviousWindow, AuthorityInfo? Authority, int ReportingYear, int? BenchmarkYear,
     IReadOnlyList<ComparedKpi> Kpis, bool Publication = false);
 
-public sealed class Comparisons(KpiQuery query, TargetStore targets, DfeBenchmarks dfe, IConfiguration configuration)
+public sealed class Comparisons(KpiQuery query, TargetStore targets, DfeBenchmarks dfe, Authorities authorities)
 {
     public const string SuppressedText = "Suppressed for publication: a figure here counts fewer than 6 children.";
 
@@ -26,14 +26,15 @@ public sealed class Comparisons(KpiQuery query, TargetStore targets, DfeBenchmar
         var current = await reading.RunAsync(window, ct);
         var previous = await reading.RunAsync(previousWindow, ct);
         var localTargets = await targets.AllAsync(tenantId, ct);
-        var laCode = configuration["CaseFlow:Authority:LaCode"];
+        var authority = authorities.Of(tenantId);
         var reportingYear = Periods.ReportingYearOf(window.To);
         var windowIsAYear = window.To.DayNumber - window.From.DayNumber + 1 is >= 365 and <= 366;
 
         var kpis = KpiDefinitions.All.Select(kpi =>
         {
             var value = current.Values[kpi.Key];
-            var published = laCode is null ? null : dfe.For(kpi.Key, laCode, reportingYear);
+            // A tenant with no authority configured is still set beside England.
+            var published = dfe.For(kpi.Key, authority?.LaCode ?? "", reportingYear);
             var target = localTargets.GetValueOrDefault(kpi.Key);
             var rag = target?.Assess(value.Value, kpi is Kpi.Percentage ? " %" : "") ?? new Rag(RagStatus.None, "No local target.");
             var sentence = Sentences.Compare(new ComparisonFigures(
@@ -47,7 +48,7 @@ public sealed class Comparisons(KpiQuery query, TargetStore targets, DfeBenchmar
             return new ComparedKpi(kpi, value, previous.Values[kpi.Key], published, target, rag, sentence);
         }).ToList();
 
-        return new ComparisonReport(current, previousWindow, laCode is null ? null : dfe.Authority(laCode), reportingYear,
+        return new ComparisonReport(current, previousWindow, authority, reportingYear,
             kpis.Select(k => k.Published?.Year).Max(), kpis, publication);
     }
 }

@@ -10,7 +10,7 @@ namespace Lscb.CaseFlow.Api.Host.Health;
 /// runs. A flood of <c>/health</c> then costs the databases nothing more than a probe a second; it used to cost a query
 /// per request in every database, which slowed every other call.
 /// </summary>
-public sealed class DatabaseHealth(TenantDatabases databases, IConfiguration configuration)
+public sealed class DatabaseHealth(TenantDatabases databases, CaseFlowOptions options)
 {
     /// <summary>How long a database may take to answer before it counts as unavailable.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
@@ -20,7 +20,7 @@ public sealed class DatabaseHealth(TenantDatabases databases, IConfiguration con
     private long _completedAt;
     private long _checks;
 
-    public TimeSpan FreshFor { get; } = TimeSpan.FromMilliseconds(Math.Max(0, configuration.GetValue("CaseFlow:Health:CacheMilliseconds", 1_000)));
+    public TimeSpan FreshFor { get; } = TimeSpan.FromMilliseconds(options.Health.CacheMilliseconds);
 
     /// <summary>How many checks have asked the databases since start (each asks every primary once).</summary>
     public long Checks => Interlocked.Read(ref _checks);

@@ -16,13 +16,14 @@ public static class CaseFlowSecurity
 {
     private const string Selector = "CaseFlow";
 
-    public static void AddCaseFlowSecurity(this WebApplicationBuilder builder)
+    public static void AddCaseFlowSecurity(this WebApplicationBuilder builder, CaseFlowOptions settings)
     {
         var configuration = builder.Configuration;
         builder.Services.Configure<ApiKeyOptions>(configuration.GetSection("CaseFlow"));
-        var jwtAuthority = configuration["CaseFlow:Jwt:Authority"];
+        var jwt = settings.Jwt;
+        var jwtAuthority = jwt.Authority;
         // A shared signing key instead of an identity provider's published keys: for closed networks and tests.
-        var jwtSigningKey = configuration["CaseFlow:Jwt:SigningKey"];
+        var jwtSigningKey = jwt.SigningKey;
         var jwtEnabled = jwtAuthority is not null || jwtSigningKey is not null;
 
         var authentication = builder.Services.AddAuthentication(Selector)
@@ -38,21 +39,21 @@ public static class CaseFlowSecurity
             authentication.AddJwtBearer(options =>
             {
                 options.Authority = jwtAuthority;
-                options.Audience = configuration["CaseFlow:Jwt:Audience"];
+                options.Audience = jwt.Audience;
                 if (jwtSigningKey is not null)
                 {
                     options.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(jwtSigningKey));
-                    options.TokenValidationParameters.ValidIssuer = configuration["CaseFlow:Jwt:Issuer"];
-                    options.TokenValidationParameters.ValidateIssuer = configuration["CaseFlow:Jwt:Issuer"] is not null;
+                    options.TokenValidationParameters.ValidIssuer = jwt.Issuer;
+                    options.TokenValidationParameters.ValidateIssuer = jwt.Issuer is not null;
                 }
 
                 options.MapInboundClaims = false;
 
                 // A failed token gets a bare 401: why it failed (expired when, which key is missing) helps only an attacker.
                 options.IncludeErrorDetails = false;
-                options.TokenValidationParameters.RoleClaimType = configuration["CaseFlow:Jwt:RoleClaim"] ?? "roles";
+                options.TokenValidationParameters.RoleClaimType = jwt.RoleClaim ?? "roles";
                 options.TokenValidationParameters.NameClaimType = "name";
-                var tenantClaim = configuration["CaseFlow:Jwt:TenantClaim"] ?? Caller.TenantClaim;
+                var tenantClaim = jwt.TenantClaim ?? Caller.TenantClaim;
                 options.Events = new JwtBearerEvents
                 {
                     OnTokenValidated = context =>
@@ -97,7 +98,7 @@ public static class CaseFlowSecurity
         }
 
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var key in configuration.GetSection("CaseFlow:ApiKeys").Get<List<ApiKey>>() ?? [])
+        foreach (var key in settings.ApiKeys)
         {
             if (key.Key.Length < ApiKeyAuthenticationHandler.MinimumKeyLength)
             {

@@ -17,7 +17,7 @@ public static partial class Hardening
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
         + "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-    public static void AddCaseFlowHardening(this WebApplicationBuilder builder)
+    public static void AddCaseFlowHardening(this WebApplicationBuilder builder, CaseFlowOptions settings)
     {
         // The events endpoint refuses bodies over 10 MB itself, with a problem; nothing else takes more.
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -28,14 +28,13 @@ public static partial class Hardening
         });
 
         // JSON for log collectors outside development; CaseFlow:Logging:Json=false keeps them readable on a terminal.
-        if (!builder.Environment.IsDevelopment() && builder.Configuration.GetValue("CaseFlow:Logging:Json", true))
+        if (!builder.Environment.IsDevelopment() && settings.Logging.Json)
         {
             builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
         }
 
-        var perCaller = builder.Configuration.GetValue("CaseFlow:RateLimit:PermitsPerMinute", 600);
-        var anonymous = builder.Configuration.GetValue("CaseFlow:RateLimit:AnonymousPermitsPerMinute", 120);
-        var health = builder.Configuration.GetValue("CaseFlow:RateLimit:HealthPermitsPerMinute", 1_200);
+        var (perCaller, anonymous, health) =
+            (settings.RateLimit.PermitsPerMinute, settings.RateLimit.AnonymousPermitsPerMinute, settings.RateLimit.HealthPermitsPerMinute);
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
