@@ -13,7 +13,7 @@ using Wolverine.Marten;
 using Lscb.CaseFlow.Api.Features.Kpis;
 using Lscb.CaseFlow.Api.Http;
 using Lscb.CaseFlow.Api.Features.Audit;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 using Lscb.CaseFlow.Api.Features.Reference;
 using Lscb.CaseFlow.Api.ReadModel;
 using Lscb.CaseFlow.Api.Features.Importing;
@@ -180,7 +180,7 @@ public static class CaseFlowHost
         opts.Storage.ExtendedSchemaObjects.AddRange(CaseFlowTables.All());
 
         // After the tables they depend on; what Weasel cannot model, applied the same way (SqlSchemaObject).
-        opts.Storage.ExtendedSchemaObjects.Add(AccessLog.AppendOnly);
+        opts.Storage.ExtendedSchemaObjects.Add(JourneyReadsSchema.AppendOnly);
         opts.Storage.ExtendedSchemaObjects.Add(PreviousDatesBackfill.Object);
 
         // No retries of single commands. The projection's reads run inside the ingestor's transaction, where a retry

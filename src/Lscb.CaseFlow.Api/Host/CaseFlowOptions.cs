@@ -1,7 +1,7 @@
 using System.Globalization;
 using Lscb.CaseFlow.Api.Features.Importing;
 using Lscb.CaseFlow.Api.Host.Security;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 
 namespace Lscb.CaseFlow.Api.Host;
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 
 namespace Lscb.CaseFlow.Api.Http;
 

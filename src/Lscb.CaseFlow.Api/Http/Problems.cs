@@ -1,4 +1,3 @@
-using Lscb.CaseFlow.Api.Features.Ingesting;
 namespace Lscb.CaseFlow.Api.Http;
 
 /// <summary>RFC 9457 problem details, written the same way by every endpoint.</summary>
@@ -78,7 +77,7 @@ public static class Problems
             return required ? BadRequest("Missing parameter", $"'{name}' is required: a date written YYYY-MM-DD.") : null;
         }
 
-        if (!IncomingEventValidator.TryParseDate(text, out var parsed))
+        if (!IsoDates.TryParseDate(text, out var parsed))
         {
             return BadRequest("Malformed parameter", $"'{name}' must be a real date written YYYY-MM-DD.");
         }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 
 namespace Lscb.CaseFlow.Api.Http;
 

@@ -1,4 +1,3 @@
-using Lscb.CaseFlow.Api.Features.Ingesting;
 using Lscb.CaseFlow.Kpis;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -17,7 +16,7 @@ public static class WindowQuery
             {
                 errors.Add($"'{name}' is required: a date written YYYY-MM-DD.");
             }
-            else if (!IncomingEventValidator.TryParseDate(text, out _))
+            else if (!IsoDates.TryParseDate(text, out _))
             {
                 errors.Add($"'{name}' must be a real date written YYYY-MM-DD.");
             }
@@ -54,8 +53,8 @@ public static class WindowQuery
 
     public static Window Parse(string from, string to)
     {
-        IncomingEventValidator.TryParseDate(from, out var f);
-        IncomingEventValidator.TryParseDate(to, out var t);
+        IsoDates.TryParseDate(from, out var f);
+        IsoDates.TryParseDate(to, out var t);
         return new Window(f, t);
     }
 }

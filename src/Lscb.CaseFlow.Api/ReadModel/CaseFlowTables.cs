@@ -1,7 +1,6 @@
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
-using Lscb.CaseFlow.Api.Features.Audit;
 
 namespace Lscb.CaseFlow.Api.ReadModel;
 
@@ -131,7 +130,7 @@ public static class CaseFlowTables
         reads.AddColumn("as_of", "date");
         reads.AddColumn<string>("reason");
         reads.AddColumn("caller_id", "text");
-        reads.AddColumn("read_kind", "text").NotNull().DefaultValueByExpression($"'{AccessLog.Journey}'");
+        reads.AddColumn("read_kind", "text").NotNull().DefaultValueByExpression($"'{JourneyReadsSchema.Journey}'");
         reads.Indexes.Add(new IndexDefinition("ix_journey_reads_child") { Columns = ["tenant_id", "child_id"] });
         reads.Indexes.Add(new IndexDefinition("ix_journey_reads_caller") { Columns = ["tenant_id", "caller_id"] });
         yield return reads;

@@ -4,8 +4,6 @@ using Lscb.CaseFlow.Facts;
 using Lscb.CaseFlow.Journeys;
 using Marten;
 using Marten.Events.Projections;
-using Lscb.CaseFlow.Api.Features.Importing;
-using Lscb.CaseFlow.Api.Features.Ingesting;
 
 namespace Lscb.CaseFlow.Api.ReadModel;
 
@@ -27,38 +25,9 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
     private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     private static readonly DateOnly Epoch = new(1900, 1, 1);
-    private const short ChildSpace = 1;
-    private const short FamilySpace = 2;
 
     /// <summary>Advisory locks on families (pg_advisory_xact_lock(int, int)), apart from the children's (bigint).</summary>
     private const int FamilyLockSpace = 2;
-
-    /// <summary>
-    /// The order of a family's facts of one kind, for <c>family_prev_on</c>: by date, then child, then the child's own
-    /// order (its first fact of a date has the earlier <c>prev_on</c>), so that exactly one fact of each date can be
-    /// the family's first in a window, and the same one however the facts were written.
-    /// </summary>
-    internal const string FamilyOrder = "partition by family_key, kind order by on_date, child_key, prev_on nulls first";
-
-    /// <summary>
-    /// The date of each fact's previous fact of the same child and kind, null for the first (the facts' order breaks
-    /// ties: OrderBy is stable).
-    /// </summary>
-    internal static DateOnly?[] PreviousDates(IReadOnlyList<Fact> facts)
-    {
-        var previous = new DateOnly?[facts.Count];
-        foreach (var sameKind in Enumerable.Range(0, facts.Count).GroupBy(i => (facts[i].ChildId, facts[i].Kind)))
-        {
-            DateOnly? last = null;
-            foreach (var i in sameKind.OrderBy(i => facts[i].On))
-            {
-                previous[i] = last;
-                last = facts[i].On;
-            }
-        }
-
-        return previous;
-    }
 
     /// <summary>
     /// Moves the daily counts by the difference between the children's stored facts and their new ones, in one
@@ -126,18 +95,6 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         return families;
     }
 
-    /// <summary>
-    /// A child's facts and data-quality findings from its whole history, by the domain's pure functions: what this
-    /// projection writes, and what <see cref="FactsRebuild"/> writes in bulk.
-    /// </summary>
-    public static void Derive(string child, ChildHistory history, List<Fact> facts, List<ChildFinding> findings)
-    {
-        facts.AddRange(ChildFacts.Of(child, history));
-        var occurredOn = history.Live.ToDictionary(e => (e.Source, e.EventId), e => e.OccurredOn);
-        var imported = history.Only(e => e.Source == HistoryImporter.Source);
-        findings.AddRange(DataQuality.Of(history).Concat(CensusRules.Of(imported)).Select(f => new ChildFinding(child, f, occurredOn[(f.Source, f.EventId)])));
-    }
-
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var children = events.Select(e => e.StreamKey!).Distinct(StringComparer.Ordinal).ToArray();
@@ -165,7 +122,7 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         var findings = new List<ChildFinding>();
         foreach (var (child, history) in histories)
         {
-            Derive(child, history, facts, findings);
+            FactsWriter.Derive(child, history, facts, findings);
         }
 
         var derive = timings.Lap();
@@ -176,8 +133,8 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         if (facts.Count > 0)
         {
             // Number new children and families first (in a fixed order, as concurrent batches may share a family).
-            var names = facts.Select(f => (Space: ChildSpace, Name: f.ChildId))
-                .Concat(facts.Where(f => f.FamilyId is not null).Select(f => (Space: FamilySpace, Name: f.FamilyId!)))
+            var names = facts.Select(f => (Space: FactsWriter.ChildSpace, Name: f.ChildId))
+                .Concat(facts.Where(f => f.FamilyId is not null).Select(f => (Space: FactsWriter.FamilySpace, Name: f.FamilyId!)))
                 .Distinct().OrderBy(n => n.Space).ThenBy(n => n.Name, StringComparer.Ordinal).ToList();
             operations.QueueSqlCommand($"""
                 insert into {CaseFlowTables.Identities} (tenant_id, space, name)
@@ -199,17 +156,17 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
                     select f.*, c.key as child_key, fam.key as family_key
                     from (select ? as tenant_id, * from unnest(?::text[], ?::smallint[], ?::date[], ?::date[], ?::date[], ?::integer[], ?::text[], ?::date[])
                             with ordinality as u(child_id, kind, on_date, until_date, milestone, flags, family_id, prev_on, position)) f
-                    join {CaseFlowTables.Identities} c on c.tenant_id = f.tenant_id and c.space = {ChildSpace} and c.name = f.child_id
-                    left join {CaseFlowTables.Identities} fam on fam.tenant_id = f.tenant_id and fam.space = {FamilySpace} and fam.name = f.family_id
+                    join {CaseFlowTables.Identities} c on c.tenant_id = f.tenant_id and c.space = {FactsWriter.ChildSpace} and c.name = f.child_id
+                    left join {CaseFlowTables.Identities} fam on fam.tenant_id = f.tenant_id and fam.space = {FactsWriter.FamilySpace} and fam.name = f.family_id
                 ), ordered as (
-                    select position, row_id, stored, lag(on_date) over ({FamilyOrder}) as family_prev_on
+                    select position, row_id, stored, lag(on_date) over ({FactsWriter.FamilyOrder}) as family_prev_on
                     from (select family_key, kind, on_date, child_key, prev_on, position, null::tid as row_id, null::date as stored
                           from n where family_key is not null
                           union all
                           select s.family_key, s.kind, s.on_date, s.child_key, s.prev_on, null, s.ctid, s.family_prev_on
                           from {CaseFlowTables.ChildFacts} s
                           where s.tenant_id = ? and s.family_key in (
-                              select key from {CaseFlowTables.Identities} where tenant_id = ? and space = {FamilySpace} and name = any(?))) family_facts
+                              select key from {CaseFlowTables.Identities} where tenant_id = ? and space = {FactsWriter.FamilySpace} and name = any(?))) family_facts
                 ), corrected as (
                     update {CaseFlowTables.ChildFacts} f set family_prev_on = o.family_prev_on
                     from ordered o
@@ -229,7 +186,7 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
                 facts.Select(f => f.Milestone).ToArray(),
                 facts.Select(f => (int)f.Flags).ToArray(),
                 facts.Select(f => f.FamilyId).ToArray(),
-                PreviousDates(facts),
+                FactsWriter.PreviousDates(facts),
                 tenant,
                 tenant,
                 families.ToArray());
@@ -237,10 +194,7 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
 
         if (findings.Count > 0)
         {
-            operations.QueueSqlCommand($"""
-                insert into {CaseFlowTables.Findings} (tenant_id, child_id, source, event_id, rule, message, occurred_on)
-                select ?, * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::date[])
-                """,
+            operations.QueueSqlCommand(FactsWriter.InsertFindings("?", "?", "?", "?", "?", "?", "?"),
                 tenant,
                 findings.Select(f => f.Child).ToArray(),
                 findings.Select(f => f.Finding.Source).ToArray(),
@@ -260,6 +214,3 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
         }
     }
 }
-
-/// <summary>A data-quality finding about a child, dated by the event it is about.</summary>
-public sealed record ChildFinding(string Child, Finding Finding, DateOnly On);

@@ -5,13 +5,13 @@ using Lscb.CaseFlow.Journeys;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 
 namespace Lscb.CaseFlow.Api.ReadModel;
 
 /// <summary>
 /// Rebuilds an authority's projected tables (facts, daily counts, findings) from its event log in bulk: the events are
-/// read once, in stream order, each child derived by <see cref="ChildFactsProjection.Derive"/> as soon as its stream
+/// read once, in stream order, each child derived by <see cref="FactsWriter.Derive"/> as soon as its stream
 /// ends, and the facts streamed into PostgreSQL with binary COPY; the daily counts are then counted from the facts in one
 /// statement. The same rows as Marten's <c>projections rebuild</c>, several times faster (docs/performance.md).
 /// </summary>
@@ -101,8 +101,8 @@ public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases
 
                 children++;
                 childFacts.Clear();
-                ChildFactsProjection.Derive(child, ChildHistory.Of(history), childFacts, findings);
-                var previous = ChildFactsProjection.PreviousDates(childFacts);
+                FactsWriter.Derive(child, ChildHistory.Of(history), childFacts, findings);
+                var previous = FactsWriter.PreviousDates(childFacts);
                 for (var i = 0; i < childFacts.Count; i++)
                 {
                     var f = childFacts[i];
@@ -165,8 +165,8 @@ public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases
         await ExecuteAsync(writer, tx, $"""
             insert into {CaseFlowTables.Identities} (tenant_id, space, name)
             select @tenant, n.space, n.name from (
-                select distinct 1::smallint as space, child_id as name from rebuilt_facts
-                union select distinct 2::smallint, family_id from rebuilt_facts where family_id is not null) n
+                select distinct {FactsWriter.ChildSpace}::smallint as space, child_id as name from rebuilt_facts
+                union select distinct {FactsWriter.FamilySpace}::smallint, family_id from rebuilt_facts where family_id is not null) n
             order by n.space, n.name collate "C"
             on conflict do nothing
             """, ct, tenantId);
@@ -175,11 +175,11 @@ public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases
             insert into {CaseFlowTables.ChildFacts}
                 (tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on)
             select @tenant, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on,
-                   case when family_key is not null then lag(on_date) over ({ChildFactsProjection.FamilyOrder}) end
+                   case when family_key is not null then lag(on_date) over ({FactsWriter.FamilyOrder}) end
             from (select f.*, c.key as child_key, fam.key as family_key
                   from rebuilt_facts f
-                  join {CaseFlowTables.Identities} c on c.tenant_id = @tenant and c.space = 1 and c.name = f.child_id
-                  left join {CaseFlowTables.Identities} fam on fam.tenant_id = @tenant and fam.space = 2 and fam.name = f.family_id) f
+                  join {CaseFlowTables.Identities} c on c.tenant_id = @tenant and c.space = {FactsWriter.ChildSpace} and c.name = f.child_id
+                  left join {CaseFlowTables.Identities} fam on fam.tenant_id = @tenant and fam.space = {FactsWriter.FamilySpace} and fam.name = f.family_id) f
             order by kind, on_date
             """, ct, tenantId);
         var inserted = clock.Elapsed;
@@ -213,10 +213,8 @@ public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases
     private static async Task<int> InsertFindingsAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, IReadOnlyList<ChildFinding> findings, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"""
-            insert into {CaseFlowTables.Findings} (tenant_id, child_id, source, event_id, rule, message, occurred_on)
-            select @tenant, * from unnest(@child::text[], @source::text[], @event::text[], @rule::text[], @message::text[], @on::date[])
-            """, connection, tx);
+        await using var cmd = new NpgsqlCommand(
+            FactsWriter.InsertFindings("@tenant", "@child", "@source", "@event", "@rule", "@message", "@on"), connection, tx);
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.AddWithValue("child", findings.Select(f => f.Child).ToArray());
         cmd.Parameters.AddWithValue("source", findings.Select(f => f.Finding.Source).ToArray());

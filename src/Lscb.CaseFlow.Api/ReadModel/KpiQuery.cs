@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Lscb.CaseFlow.Facts;
 using Lscb.CaseFlow.Kpis;
 using Npgsql;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 
 namespace Lscb.CaseFlow.Api.ReadModel;
 

@@ -1,4 +1,4 @@
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 namespace Lscb.CaseFlow.Api.ReadModel;
 
 /// <summary>
@@ -25,7 +25,7 @@ public static class PreviousDatesBackfill
                         where attrelid = '{CaseFlowTables.ChildFacts}'::regclass and attname = 'prev_on')) is distinct from '{Done}' then
                     update {CaseFlowTables.ChildFacts} f set prev_on = d.prev_on, family_prev_on = d.family_prev_on
                     from (select row_id, prev_on, stored, stored_family,
-                                 case when family_key is not null then lag(on_date) over ({ChildFactsProjection.FamilyOrder}) end as family_prev_on
+                                 case when family_key is not null then lag(on_date) over ({FactsWriter.FamilyOrder}) end as family_prev_on
                           from (select ctid as row_id, tenant_id, child_key, family_key, kind, on_date,
                                        prev_on as stored, family_prev_on as stored_family,
                                        lag(on_date) over (partition by tenant_id, child_id, kind order by on_date) as prev_on

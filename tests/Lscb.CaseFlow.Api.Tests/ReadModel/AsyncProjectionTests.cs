@@ -3,7 +3,7 @@ using System.Net;
 using Lscb.CaseFlow.Api.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 using Lscb.CaseFlow.Api.ReadModel;
 
 namespace Lscb.CaseFlow.Api.Tests.ReadModel;

@@ -1,3 +1,4 @@
+using Lscb.CaseFlow.Api.Http;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -24,7 +25,7 @@ public static class GetJourneyReads
         var problems = new List<string>();
         foreach (var (name, text) in new[] { ("from", from), ("to", to) })
         {
-            if (!string.IsNullOrEmpty(text) && !IncomingEventValidator.TryParseDate(text, out _))
+            if (!string.IsNullOrEmpty(text) && !IsoDates.TryParseDate(text, out _))
             {
                 problems.Add($"'{name}' must be a real date written YYYY-MM-DD.");
             }
@@ -64,7 +65,7 @@ public static class GetJourneyReads
         ClaimsPrincipal user, string? childId, string? keyName, string? callerId, string? read, string? from, string? to, int? limit, int? offset,
         AccessLog log, CancellationToken ct)
     {
-        DateOnly? Date(string? text) => IncomingEventValidator.TryParseDate(text ?? "", out var d) ? d : null;
+        DateOnly? Date(string? text) => IsoDates.TryParseDate(text ?? "", out var d) ? d : null;
         var (total, reads) = await log.ListAsync(user.TenantId(), new AccessLog.Filter(childId, keyName, callerId, read, Date(from), Date(to)),
             limit ?? 100, offset ?? 0, ct);
         return new JourneyReadsResponse(total, reads);

@@ -3,7 +3,7 @@ using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Lscb.CaseFlow.Api.Features.Audit;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 using Lscb.CaseFlow.Api.Http;
 using Lscb.CaseFlow.Api.ReadModel;
 

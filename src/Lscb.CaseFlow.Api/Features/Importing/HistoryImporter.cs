@@ -1,3 +1,4 @@
+using Lscb.CaseFlow.Events;
 using System.Globalization;
 using System.Text.Json;
 using System.Buffers;
@@ -14,7 +15,7 @@ namespace Lscb.CaseFlow.Api.Features.Importing;
 public sealed class HistoryImporter(IncomingEventValidator validator, EventIngestor ingestor, ILogger<HistoryImporter> logger)
 {
     /// <summary>The one source of imported history, whichever format: the same record from either is one event.</summary>
-    public const string Source = "urn:lscb:history";
+    public const string Source = Sources.ImportedHistory;
 
     /// <summary>At most this many events per transaction; a child's events are never split.</summary>
     public const int ChunkSize = 2_000;

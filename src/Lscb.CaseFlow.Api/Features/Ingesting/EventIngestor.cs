@@ -1,7 +1,7 @@
 using Lscb.CaseFlow.Events;
 using Marten;
 using Npgsql;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 using Lscb.CaseFlow.Api.ReadModel;
 
 namespace Lscb.CaseFlow.Api.Features.Ingesting;

@@ -1,3 +1,4 @@
+using Lscb.CaseFlow.Api.Http;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -98,7 +99,7 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
         {
             ctx.AddFailure(field, $"'{field}' is required: the date it happened, YYYY-MM-DD.");
         }
-        else if (value.ValueKind != JsonValueKind.String || !TryParseDate(value.GetString()!, out var date))
+        else if (value.ValueKind != JsonValueKind.String || !IsoDates.TryParseDate(value.GetString()!, out var date))
         {
             ctx.AddFailure(field, $"'{field}' must be a real date written YYYY-MM-DD.");
         }
@@ -193,9 +194,6 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
 
     /// <summary>Whether <paramref name="text"/> is a child id as the contract writes one (<c>subject</c>: <c>^[A-Za-z0-9_-]{1,64}$</c>).</summary>
     public static bool IsSubject(string? text) => text is not null && SubjectPattern().IsMatch(text);
-
-    public static bool TryParseDate(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     /// <summary>Today in England, where the events happen; UTC when the zone is not known here.</summary>
     public static DateOnly Today(TimeProvider clock)

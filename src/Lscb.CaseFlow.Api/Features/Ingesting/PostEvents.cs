@@ -1,3 +1,4 @@
+using Lscb.CaseFlow.Api.ReadModel;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 using Lscb.CaseFlow.Api.Http;
 using Lscb.CaseFlow.Api.ReadModel;
 

@@ -1,6 +1,6 @@
 using Lscb.CaseFlow.Reporting;
 using Npgsql;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 using Lscb.CaseFlow.Api.ReadModel;
 
 namespace Lscb.CaseFlow.Api.Features.Reference;

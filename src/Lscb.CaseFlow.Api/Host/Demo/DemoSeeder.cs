@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lscb.CaseFlow.Api.Features.Ingesting;
 using Lscb.CaseFlow.Api.Features.Reference;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 using Lscb.CaseFlow.Api.ReadModel;
 
 namespace Lscb.CaseFlow.Api.Host.Demo;

@@ -1,5 +1,5 @@
 using Npgsql;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 using Lscb.CaseFlow.Api.ReadModel;
 
 namespace Lscb.CaseFlow.Api.Host.Health;

@@ -2,7 +2,7 @@ using Marten;
 using Marten.Services;
 using Npgsql;
 
-namespace Lscb.CaseFlow.Api.Host.Storage;
+namespace Lscb.CaseFlow.Api.ReadModel.Storage;
 
 /// <summary>
 /// Marten's own logger writes the failing command with its parameters, which for an append are the events

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Lscb.CaseFlow.Api.Features.Ingesting;
+namespace Lscb.CaseFlow.Api.ReadModel;
 
 /// <summary>Milliseconds between successive laps, for the debug timings of ingestion and the projection.</summary>
 internal sealed class StageClock

@@ -2,9 +2,9 @@ using System.Text.Json.Nodes;
 using Lscb.CaseFlow.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.ReadModel.Storage;
 
-namespace Lscb.CaseFlow.Api.Tests.Host;
+namespace Lscb.CaseFlow.Api.Tests.ReadModel.Storage;
 
 /// <summary>
 /// The API on a primary with a streaming replica (<c>ConnectionStrings:CaseFlowReadReplica</c>): the analysts' reads go

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using JasperFx.CommandLine;
 using Lscb.CaseFlow.Api.ReadModel;
 
-namespace Lscb.CaseFlow.Api.Host.Storage;
+namespace Lscb.CaseFlow.Api.ReadModel.Storage;
 
 /// <summary>
 /// What the service's own database role may do when another role owns the schema (<c>CaseFlow:Schema:AutoCreate=false</c>,

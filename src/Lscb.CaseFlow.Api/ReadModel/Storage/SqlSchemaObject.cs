@@ -4,7 +4,7 @@ using Weasel.Postgresql;
 using DbCommandBuilder = Weasel.Core.DbCommandBuilder;
 using Lscb.CaseFlow.Api.ReadModel;
 
-namespace Lscb.CaseFlow.Api.Host.Storage;
+namespace Lscb.CaseFlow.Api.ReadModel.Storage;
 
 /// <summary>
 /// Something of the schema that Weasel has no model for (the access log's trigger and its function, a one-off backfill),

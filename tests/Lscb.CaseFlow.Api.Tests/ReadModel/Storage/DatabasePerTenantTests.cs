@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 using Lscb.CaseFlow.Api.Tests.Infrastructure;
 using Npgsql;
 
-namespace Lscb.CaseFlow.Api.Tests.Host;
+namespace Lscb.CaseFlow.Api.Tests.ReadModel.Storage;
 
 /// <summary>
 /// Two authorities, two databases on two servers (<see cref="DatabasePerTenantApp"/>): everything of each authority —
@@ -94,7 +94,7 @@ public sealed class DatabasePerTenantTests(DatabasePerTenantApp app) : IClassFix
     {
         foreach (var connectionString in new[] { app.ConnectionString, app.OtherConnectionString })
         {
-            await using var connection = new NpgsqlConnection(connectionString);
+            await using var connection = new NpgsqlConnection(Unpooled(connectionString));
             await connection.OpenAsync();
             await using var cmd = new NpgsqlCommand(
                 "select count(*) from pg_trigger where tgname = 'journey_reads_append_only' and not tgisinternal", connection);
@@ -186,9 +186,13 @@ public sealed class DatabasePerTenantTests(DatabasePerTenantApp app) : IClassFix
 
     private static long Value(JsonNode kpis, string key) => kpis["kpis"]![key]!["value"]!.GetValue<long>();
 
+    /// <summary>The test's own reads open a connection each: one test stops and starts a server, which ends pooled ones.</summary>
+    private static string Unpooled(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+
     private static async Task<long> CountAsync(string connectionString, string table, string tenant)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString));
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand($"select count(*) from caseflow.{table} where tenant_id = @tenant", connection);
         cmd.Parameters.AddWithValue("tenant", tenant);
@@ -197,7 +201,7 @@ public sealed class DatabasePerTenantTests(DatabasePerTenantApp app) : IClassFix
 
     private static async Task<long> ContactEventsAsync(string connectionString, IReadOnlyList<string> children)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString));
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("select count(*) from caseflow.mt_events where type = 'contact' and stream_id = any(@children)", connection);
         cmd.Parameters.AddWithValue("children", children.ToArray());

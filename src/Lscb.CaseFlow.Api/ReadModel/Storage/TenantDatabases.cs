@@ -1,3 +1,4 @@
+using Lscb.CaseFlow.Api.Host;
 using JasperFx.MultiTenancy;
 using Lscb.CaseFlow.Api.Host.Security;
 using Marten;
@@ -5,7 +6,7 @@ using Npgsql;
 using Weasel.Postgresql.Connections;
 using Lscb.CaseFlow.Api.ReadModel;
 
-namespace Lscb.CaseFlow.Api.Host.Storage;
+namespace Lscb.CaseFlow.Api.ReadModel.Storage;
 
 /// <summary>
 /// Which PostgreSQL database holds each local authority (tenant), read from configuration once at start:

@@ -1,6 +1,6 @@
 using JasperFx.Events.Projections;
 
-namespace Lscb.CaseFlow.Api.Host.Storage;
+namespace Lscb.CaseFlow.Api.ReadModel.Storage;
 
 /// <summary>
 /// How the child-facts projection runs (<c>CaseFlow:Projections</c>):
