@@ -14,6 +14,7 @@ using Lscb.CaseFlow.Api.Features.Kpis;
 using Lscb.CaseFlow.Api.Http;
 using Lscb.CaseFlow.Api.Features.Audit;
 using Lscb.CaseFlow.Api.Host.Storage;
+using Lscb.CaseFlow.Api.Host.Telemetry;
 using Lscb.CaseFlow.Api.Features.Reference;
 using Lscb.CaseFlow.Api.ReadModel;
 using Lscb.CaseFlow.Api.Features.Importing;
@@ -58,6 +59,7 @@ public static class CaseFlowHost
         services.AddExceptionHandler<ProjectionBehindHandler>();
         builder.AddCaseFlowSecurity();
         builder.AddCaseFlowHardening();
+        builder.AddCaseFlowTelemetry();
 
         var marten = services.AddMarten(sp =>
             {

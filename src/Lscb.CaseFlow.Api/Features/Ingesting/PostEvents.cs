@@ -5,6 +5,7 @@ using System.Text.Json;
 using Lscb.CaseFlow.Api.Features.Ingesting;
 using Wolverine.Http;
 using Lscb.CaseFlow.Api.Http;
+using Lscb.CaseFlow.Api.Host.Telemetry;
 
 namespace Lscb.CaseFlow.Api.Features.Ingesting;
 
@@ -45,8 +46,10 @@ public static class PostEvents
 
         using var document = parsed.Document!;
         var incoming = parsed.Events!;
+        using var span = IngestTelemetry.Start(incoming, mode);
         if (incoming.Count > MaxEvents)
         {
+            IngestTelemetry.Refused(incoming, "too-many");
             return TooLarge($"A batch holds at most {MaxEvents} events; this one has {incoming.Count}.");
         }
 
@@ -54,6 +57,7 @@ public static class PostEvents
         var invalid = validator.FindInvalid(incoming);
         if (invalid.Count > 0)
         {
+            IngestTelemetry.Refused(incoming, "invalid");
             return Problems.BadRequest("The batch was refused",
                 $"{invalid.Count} of {incoming.Count} events break the contract; nothing was stored.",
                 new Dictionary<string, object?> { ["events"] = invalid });
@@ -62,6 +66,7 @@ public static class PostEvents
         var foreign = incoming.Where(e => !user.MaySend(e.Source!)).ToList();
         if (foreign.Count > 0)
         {
+            IngestTelemetry.Refused(incoming, "forbidden-source");
             return Problems.Problem(StatusCodes.Status403Forbidden, "Source not allowed",
                 $"This key may not send events from {string.Join(", ", foreign.Select(e => e.Source).Distinct().Select(s => $"'{s}'"))}; nothing was stored.",
                 new Dictionary<string, object?> { ["events"] = foreign.Select(e => new EventRef(e.Index, e.Id!, e.Source!)).ToList() });
@@ -79,7 +84,9 @@ public static class PostEvents
                 incoming.Count, body.Length, read, parse, validate, prepare);
         }
 
-        return await ingestor.StoreAsync(valid, user.TenantId(), ct) switch
+        var outcome = await ingestor.StoreAsync(valid, user.TenantId(), ct);
+        IngestTelemetry.Outcome(incoming, valid, outcome);
+        return outcome switch
         {
             IngestionOutcome.Stored stored => Results.Ok(new BatchAccepted(stored.Accepted, stored.Duplicates)),
             IngestionOutcome.Conflict conflict => Problems.Problem(StatusCodes.Status409Conflict, "Conflicting events",
