@@ -21,16 +21,16 @@ public sealed class ContentModeTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
 
     private static HttpContent Encode(string mode, params CloudEvent[] events) => mode switch
     {
-        "binary" => Sdk.Binary(events.Single()),
-        "structured" => Sdk.Structured(events.Single()),
-        _ => Sdk.Batch(events),
+        "binary" => CsharpSdk.Binary(events.Single()),
+        "structured" => CsharpSdk.Structured(events.Single()),
+        _ => CsharpSdk.Batch(events),
     };
 
     [Fact]
     public async Task binary_mode_event_from_the_csharp_sdk_is_stored()
     {
         var child = Ce.Subject();
-        using var content = Sdk.Binary(Sdk.From(Ce.Contact(child, "2016-04-12", "CT-1")));
+        using var content = CsharpSdk.Binary(CsharpSdk.From(Ce.Contact(child, "2016-04-12", "CT-1")));
         content.Headers.Contains("ce-id").ShouldBeTrue();
 
         using var response = await app.PostAsync(content);
@@ -43,7 +43,7 @@ public sealed class ContentModeTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
     public async Task structured_mode_event_from_the_csharp_sdk_is_stored()
     {
         var child = Ce.Subject();
-        using var content = Sdk.Structured(Sdk.From(Ce.Contact(child, "2016-04-12", "CT-1")));
+        using var content = CsharpSdk.Structured(CsharpSdk.From(Ce.Contact(child, "2016-04-12", "CT-1")));
         content.Headers.ContentType!.MediaType.ShouldBe("application/cloudevents+json");
 
         using var response = await app.PostAsync(content);
@@ -56,7 +56,7 @@ public sealed class ContentModeTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
     public async Task a_batch_of_one_from_the_csharp_sdk_is_stored()
     {
         var child = Ce.Subject();
-        using var content = Sdk.Batch(Sdk.From(Ce.Contact(child, "2016-04-12", "CT-1")));
+        using var content = CsharpSdk.Batch(CsharpSdk.From(Ce.Contact(child, "2016-04-12", "CT-1")));
         content.Headers.ContentType!.MediaType.ShouldBe("application/cloudevents-batch+json");
 
         using var response = await app.PostAsync(content);
@@ -69,9 +69,9 @@ public sealed class ContentModeTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
     public async Task a_batch_of_many_from_the_csharp_sdk_is_stored()
     {
         var child = Ce.Subject();
-        var events = Enumerable.Range(0, 50).Select(i => Sdk.From(Ce.Contact(child, "2016-04-12", $"CT-{i}"))).ToArray();
+        var events = Enumerable.Range(0, 50).Select(i => CsharpSdk.From(Ce.Contact(child, "2016-04-12", $"CT-{i}"))).ToArray();
 
-        using var response = await app.PostAsync(Sdk.Batch(events));
+        using var response = await app.PostAsync(CsharpSdk.Batch(events));
 
         await AcceptedAsync(response, 50, 0);
         (await app.StoredEventCountAsync(child)).ShouldBe(50);
@@ -82,7 +82,7 @@ public sealed class ContentModeTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
     public async Task the_sdk_event_with_datacontenttype_dataschema_and_trace_context_is_stored(string mode)
     {
         var child = Ce.Subject();
-        var e = Sdk.From(Ce.Contact(child, "2016-04-12", "CT-1"));
+        var e = CsharpSdk.From(Ce.Contact(child, "2016-04-12", "CT-1"));
         e.DataContentType = "application/json; charset=utf-8";
         e.DataSchema = new Uri("https://schemas.council.test/caseflow/contact/v1");
         e["traceparent"] = TraceParent;
@@ -98,20 +98,20 @@ public sealed class ContentModeTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
     public async Task the_same_event_sent_in_every_mode_is_stored_once_and_counted_as_duplicates()
     {
         var child = Ce.Subject();
-        var contact = Sdk.From(Ce.Contact(child, "2016-04-12", "CT-1"));
+        var contact = CsharpSdk.From(Ce.Contact(child, "2016-04-12", "CT-1"));
 
-        using (var first = await app.PostAsync(Sdk.Binary(contact)))
+        using (var first = await app.PostAsync(CsharpSdk.Binary(contact)))
         {
             await AcceptedAsync(first, 1, 0);
         }
 
-        using (var again = await app.PostAsync(Sdk.Structured(contact)))
+        using (var again = await app.PostAsync(CsharpSdk.Structured(contact)))
         {
             await AcceptedAsync(again, 0, 1);
         }
 
-        var fresh = Sdk.From(Ce.Referral(child, "2016-04-13", "R-1"));
-        using (var batch = await app.PostAsync(Sdk.Batch(contact, fresh, fresh)))
+        var fresh = CsharpSdk.From(Ce.Referral(child, "2016-04-13", "R-1"));
+        using (var batch = await app.PostAsync(CsharpSdk.Batch(contact, fresh, fresh)))
         {
             await AcceptedAsync(batch, 1, 2);
         }
@@ -129,7 +129,7 @@ public sealed class ContentModeTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
 
         var changed = (JsonObject)contact.DeepClone();
         changed["data"]!["referralSource"] = "6";
-        using var response = await app.PostAsync(Encode(mode, Sdk.From(changed)));
+        using var response = await app.PostAsync(Encode(mode, CsharpSdk.From(changed)));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         var problem = await CaseFlowApp.ProblemOf(response);
@@ -146,7 +146,7 @@ public sealed class ContentModeTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
 
         var changed = (JsonObject)contact.DeepClone();
         changed["data"]!["referralSource"] = "6";
-        using var response = await app.PostAsync(Sdk.Batch(Sdk.From(Ce.Referral(child, "2016-04-13", "R-1")), Sdk.From(changed)));
+        using var response = await app.PostAsync(CsharpSdk.Batch(CsharpSdk.From(Ce.Referral(child, "2016-04-13", "R-1")), CsharpSdk.From(changed)));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await app.StoredEventCountAsync(child)).ShouldBe(1);
@@ -157,8 +157,8 @@ public sealed class ContentModeTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
     public async Task an_extension_attribute_from_the_sdk_is_refused_naming_it_and_nothing_is_stored(string mode)
     {
         var child = Ce.Subject();
-        var good = Sdk.From(Ce.Contact(child, "2016-04-12", "CT-1"));
-        var bad = Sdk.From(Ce.Contact(child, "2016-04-13", "CT-2"));
+        var good = CsharpSdk.From(Ce.Contact(child, "2016-04-12", "CT-1"));
+        var bad = CsharpSdk.From(Ce.Contact(child, "2016-04-13", "CT-2"));
         bad["childname"] = "Naseem";
         var events = mode == "batched" ? new[] { good, bad } : [bad];
 
@@ -176,7 +176,7 @@ public sealed class ContentModeTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
     public async Task a_datacontenttype_that_is_not_json_is_refused(string mode)
     {
         var child = Ce.Subject();
-        var e = Sdk.From(Ce.Contact(child, "2016-04-12", "CT-1"));
+        var e = CsharpSdk.From(Ce.Contact(child, "2016-04-12", "CT-1"));
         e.DataContentType = "text/plain";
         e.Data = "{\"occurredOn\":\"2016-04-12\",\"contactId\":\"CT-1\",\"referralSource\":\"2A\"}";
 

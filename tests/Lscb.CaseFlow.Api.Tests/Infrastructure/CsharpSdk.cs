@@ -12,7 +12,7 @@ namespace Lscb.CaseFlow.Api.Tests.Infrastructure;
 /// The official CloudEvents SDK for .NET as a producer would use it: <see cref="Ce"/>'s events turned into the SDK's
 /// <see cref="CloudEvent"/>, and posted in each content mode by the SDK's own HTTP encoding.
 /// </summary>
-public static class Sdk
+public static class CsharpSdk
 {
     public static readonly JsonEventFormatter Formatter = new();
 
