@@ -5,13 +5,12 @@ using System.Text.Json;
 using Lscb.CaseFlow.Api.Features.Ingesting;
 using Wolverine.Http;
 using Lscb.CaseFlow.Api.Http;
-using Lscb.CaseFlow.Api.Host.Telemetry;
 
 namespace Lscb.CaseFlow.Api.Features.Ingesting;
 
 /// <summary>
-/// <c>POST /api/events</c>: a CloudEvents batch from a MASH or local-authority system. All or nothing;
-/// duplicates acknowledged and stored once. Payloads are never logged.
+/// <c>POST /api/events</c>: CloudEvents from a MASH or local-authority system, batched, structured or binary
+/// (<see cref="ContentModes"/>). All or nothing; duplicates acknowledged and stored once. Payloads are never logged.
 /// </summary>
 public static class PostEvents
 {

@@ -48,7 +48,7 @@ public static class CaseFlowTelemetry
     /// <summary>The value to tag a source with: itself when well formed and among the first seen, else a fixed word.</summary>
     public static string SourceValue(string? source)
     {
-        if (source is not { Length: > 0 and <= 256 } || Features.Ingesting.IncomingEventValidator.HasControlCharacters(source, allowLineBreaks: false))
+        if (source is not { Length: > 0 and <= 256 } || source.Any(char.IsControl))
         {
             return InvalidSource;
         }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Lscb.CaseFlow.Api.Features.Ingesting;
+using Lscb.CaseFlow.Api.Host.Telemetry;
 
-namespace Lscb.CaseFlow.Api.Host.Telemetry;
+namespace Lscb.CaseFlow.Api.Features.Ingesting;
 
 /// <summary>
 /// The span and counters of one posted batch. The producer's trace (<c>traceparent</c>, as a ce- header or an attribute)
