@@ -18,9 +18,12 @@ public sealed class TelemetryApp : CaseFlowApp
 
     public List<Metric> Metrics { get; } = [];
 
+    /// <summary>A source of this fixture's own, named in configuration so that it keeps its tag in a busy process.</summary>
+    public string Source { get; } = $"urn:lscb:test:telemetry-{Guid.NewGuid():N}"[..40];
+
     public TelemetryApp()
     {
-        Settings = new Dictionary<string, string> { ["CaseFlow:Telemetry:Enabled"] = "true" };
+        Settings = new Dictionary<string, string> { ["CaseFlow:Telemetry:Enabled"] = "true", ["CaseFlow:Telemetry:Sources:0"] = Source };
         MoreServices = services => services.AddOpenTelemetry()
             .WithTracing(t => t.AddProcessor(new SimpleActivityExportProcessor(new QueueExporter(Spans))))
             .WithMetrics(m => m.AddInMemoryExporter(Metrics));
@@ -59,8 +62,6 @@ public sealed class TelemetryApp : CaseFlowApp
 public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryApp>
 {
     private static string TraceParentOf(ActivityTraceId trace) => $"00-{trace}-{ActivitySpanId.CreateRandom()}-01";
-
-    private static string NewSource() => $"urn:lscb:test:telemetry-{Guid.NewGuid():N}"[..40];
 
     [Theory]
     [InlineData("binary")]
@@ -110,7 +111,7 @@ public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryAp
     [Fact]
     public async Task accepted_duplicate_and_refused_events_are_counted_by_source()
     {
-        var source = NewSource();
+        var source = app.Source;
         var child = Ce.Subject();
         var first = Ce.Contact(child, "2016-04-12", "CT-1");
         var second = Ce.Contact(child, "2016-04-13", "CT-2");
@@ -131,6 +132,21 @@ public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryAp
         Sum(metrics, "caseflow.events.accepted", source).ShouldBe(2);
         Sum(metrics, "caseflow.events.duplicate", source).ShouldBe(2);
         Sum(metrics, "caseflow.events.refused", source).ShouldBe(2);
+    }
+
+    [Fact]
+    public void past_the_bound_new_sources_share_one_tag_and_configured_ones_keep_theirs()
+    {
+        for (var i = 0; i <= CaseFlowTelemetry.MaxSources; i++)
+        {
+            CaseFlowTelemetry.SourceValue($"urn:lscb:test:fill-{Guid.NewGuid():N}");
+        }
+
+        CaseFlowTelemetry.SourceValue($"urn:lscb:test:new-{Guid.NewGuid():N}").ShouldBe(CaseFlowTelemetry.OtherSource);
+        CaseFlowTelemetry.SourceValue(app.Source).ShouldBe(app.Source);
+        CaseFlowTelemetry.SourceValue(Ce.Mash).ShouldBe(Ce.Mash);
+        CaseFlowTelemetry.SourceValue("urn:x\u0001").ShouldBe(CaseFlowTelemetry.InvalidSource);
+        CaseFlowTelemetry.SourceValue(null).ShouldBe(CaseFlowTelemetry.InvalidSource);
     }
 
     [Fact]

@@ -34,8 +34,8 @@ public static class CaseFlowTelemetry
         Meter.CreateHistogram<double>("caseflow.kpi.query.duration", "s", "Time to count a set of measures for one window in PostgreSQL.");
 
     /// <summary>
-    /// Sources are sent by the client: past this many distinct ones, the rest share one tag value, so a key allowed every
-    /// source cannot grow the metrics without bound.
+    /// Sources are sent by the client: past this many distinct ones beyond those configured (<see cref="Configure"/>),
+    /// the rest share one tag value, so a key allowed every source cannot grow the metrics without bound.
     /// </summary>
     public const int MaxSources = 64;
 
@@ -45,6 +45,17 @@ public static class CaseFlowTelemetry
 
     private static readonly ConcurrentDictionary<string, byte> Sources = new(StringComparer.Ordinal);
 
+    private static readonly ConcurrentDictionary<string, byte> ConfiguredSources = new(StringComparer.Ordinal);
+
+    /// <summary>Sources named in configuration are always tagged as themselves: their number is the operator's.</summary>
+    public static void Configure(IEnumerable<string> sources)
+    {
+        foreach (var source in sources.Select(s => s.Trim()).Where(s => s is { Length: > 0 } and not "*"))
+        {
+            ConfiguredSources.TryAdd(source, 0);
+        }
+    }
+
     /// <summary>The value to tag a source with: itself when well formed and among the first seen, else a fixed word.</summary>
     public static string SourceValue(string? source)
     {
@@ -53,7 +64,7 @@ public static class CaseFlowTelemetry
             return InvalidSource;
         }
 
-        if (Sources.ContainsKey(source))
+        if (ConfiguredSources.ContainsKey(source) || Sources.ContainsKey(source))
         {
             return source;
         }

@@ -31,6 +31,12 @@ public static class TelemetrySetup
             return builder;
         }
 
+        // The sources the keys may send, and any more an operator names, keep their own tag whatever else is sent.
+        CaseFlowTelemetry.Configure(configuration.GetSection("CaseFlow:ApiKeys").GetChildren()
+            .SelectMany(key => key.GetSection("Sources").GetChildren())
+            .Concat(configuration.GetSection($"{Section}:Sources").GetChildren())
+            .Select(s => s.Value ?? ""));
+
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration[$"{Section}:ServiceName"] ?? CaseFlowTelemetry.Name))
             .WithTracing(tracing =>
