@@ -14,6 +14,7 @@ using Lscb.CaseFlow.Api.Features.Kpis;
 using Lscb.CaseFlow.Api.Http;
 using Lscb.CaseFlow.Api.Features.Audit;
 using Lscb.CaseFlow.Api.ReadModel.Storage;
+using Lscb.CaseFlow.Api.Host.Telemetry;
 using Lscb.CaseFlow.Api.Features.Reference;
 using Lscb.CaseFlow.Api.ReadModel;
 using Lscb.CaseFlow.Api.Features.Importing;
@@ -62,6 +63,7 @@ public static class CaseFlowHost
         services.AddExceptionHandler<ProjectionBehindHandler>();
         builder.AddCaseFlowSecurity(settings);
         builder.AddCaseFlowHardening(settings);
+        builder.AddCaseFlowTelemetry(settings);
 
         var marten = services.AddMarten(sp =>
             {

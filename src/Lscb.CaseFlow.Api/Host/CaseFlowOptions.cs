@@ -41,6 +41,22 @@ public sealed class CaseFlowOptions
 
     public bool SeedDemo { get; set; }
 
+    /// <summary>OpenTelemetry (docs/observability.md): off unless an endpoint is set or it is enabled.</summary>
+    public TelemetrySettings Telemetry { get; set; } = new();
+
+    public sealed class TelemetrySettings
+    {
+        public string? OtlpEndpoint { get; set; }
+
+        /// <summary>Record spans and metrics for an exporter added elsewhere (the tests' in-memory one).</summary>
+        public bool Enabled { get; set; }
+
+        /// <summary>Sources that keep their own tag beside those the API keys name.</summary>
+        public List<string> Sources { get; set; } = [];
+
+        public string? ServiceName { get; set; }
+    }
+
     public sealed class AuthoritySettings
     {
         public string? LaCode { get; set; }

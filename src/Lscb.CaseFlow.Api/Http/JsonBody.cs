@@ -27,7 +27,7 @@ public static class JsonBody
     public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, string expected, CancellationToken ct)
         where T : class
     {
-        if (request.ContentType is { } contentType && !IsJson(contentType))
+        if (request.ContentType is { } contentType && !MediaTypes.IsJson(contentType))
         {
             return (null, Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send {expected} as application/json."));
         }
@@ -60,11 +60,6 @@ public static class JsonBody
             return (null, Problems.BadRequest("Malformed body", $"The body must be JSON: {expected}."));
         }
     }
-
-    private static bool IsJson(string contentType) =>
-        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
-        && (parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || parsed.MediaType.Value?.EndsWith("+json", StringComparison.OrdinalIgnoreCase) == true);
 
     private static IResult TooLarge() =>
         Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"This body is at most {MaxBytes / 1024} KB.");

@@ -3,6 +3,7 @@ using Lscb.CaseFlow.Facts;
 using Lscb.CaseFlow.Kpis;
 using Npgsql;
 using Lscb.CaseFlow.Api.ReadModel.Storage;
+using Lscb.CaseFlow.Api.Host.Telemetry;
 
 namespace Lscb.CaseFlow.Api.ReadModel;
 
@@ -57,6 +58,9 @@ public sealed class KpiQuery(TenantDatabases databases)
         NpgsqlDataSource db, IReadOnlyList<Measure> measures, Window window, string tenantId, CancellationToken ct)
     {
         var statements = _statements.GetOrAdd(string.Join('|', measures), _ => Statements.For(measures));
+        using var span = CaseFlowTelemetry.ActivitySource.StartActivity("caseflow.kpi.query");
+        span?.SetTag("caseflow.kpi.measures", measures.Count);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var batch = db.CreateBatch();
         foreach (var part in statements.Parts)
         {
@@ -81,6 +85,7 @@ public sealed class KpiQuery(TenantDatabases databases)
             await reader.NextResultAsync(ct);
         }
 
+        CaseFlowTelemetry.KpiQueryDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         return counts;
     }
 

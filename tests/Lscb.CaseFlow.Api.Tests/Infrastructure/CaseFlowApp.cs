@@ -53,6 +53,9 @@ public class CaseFlowApp : IAsyncLifetime
 
     public Microsoft.Extensions.Logging.ILoggerProvider? Logs { get; init; }
 
+    /// <summary>More services for this app's host, such as an in-memory telemetry exporter, when given.</summary>
+    public Action<IServiceCollection>? MoreServices { get; init; }
+
     /// <summary>The keys the app is configured with: name → (key, roles, sources, tenant).</summary>
     public static readonly IReadOnlyDictionary<string, (string Key, string[] Roles, string[] Sources, string? Tenant)> Keys =
         new Dictionary<string, (string, string[], string[], string?)>
@@ -139,6 +142,8 @@ public class CaseFlowApp : IAsyncLifetime
                 {
                     services.AddSingleton(Logs);
                 }
+
+                MoreServices?.Invoke(services);
             });
         });
 

@@ -422,7 +422,7 @@ public sealed class HostileBodies(int seed, string subjectPrefix)
     {
         var batch = ValidBatch(random);
         var e = batch[random.Next(batch.Count)]!.AsObject();
-        string[] names = ["childName", "dateOfBirth", "nhsNumber", "address", "ce_extension", "datacontenttype", "dataschema", "__proto__", "constructor", "", " ", "id ", "Id", "DATA"];
+        string[] names = ["childName", "dateOfBirth", "nhsNumber", "address", "ce_extension", "partitionkey", "sequence", "traceparent ", "datacontenttypes", "__proto__", "constructor", "", " ", "id ", "Id", "DATA"];
         var name = random.Next(3) == 0 ? Hostile[random.Next(Hostile.Length)] : names[random.Next(names.Length)];
         JsonNode? value = random.Next(3) switch { 0 => "Naseem Khan", 1 => null, _ => new JsonObject { ["x"] = 1 } };
         if (random.Next(2) == 0)

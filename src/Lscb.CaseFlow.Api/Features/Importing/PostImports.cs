@@ -66,7 +66,7 @@ public static class PostImports
                 + $"(at least {Pseudonymiser.MinimumSecretLength} characters). Nothing was read or stored.");
         }
 
-        if (request.ContentType is { } contentType && !mediaTypes.Any(t => contentType.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
+        if (request.ContentType is { } contentType && !MediaTypes.IsOneOf(contentType, mediaTypes))
         {
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send {expected}.");
         }

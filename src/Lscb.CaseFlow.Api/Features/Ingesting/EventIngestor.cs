@@ -16,7 +16,11 @@ public sealed record ValidEvent(int Index, string Source, string Id, string Subj
 
 public abstract record IngestionOutcome
 {
-    public sealed record Stored(int Accepted, int Duplicates) : IngestionOutcome;
+    public sealed record Stored(int Accepted, int Duplicates) : IngestionOutcome
+    {
+        /// <summary>The events stored now (the rest were duplicates).</summary>
+        public IReadOnlyList<ValidEvent> Fresh { get; init; } = [];
+    }
 
     /// <summary>Another event is already held under these <c>source</c> + <c>id</c>.</summary>
     public sealed record Conflict(IReadOnlyList<ValidEvent> Events) : IngestionOutcome;
@@ -131,7 +135,7 @@ public sealed class EventIngestor(IDocumentStore store, TenantDatabases database
                 batch.Count, fresh.Count, begin, locks, retractionCheck, claim, save, commit);
         }
 
-        return new IngestionOutcome.Stored(fresh.Count, batch.Count - fresh.Count);
+        return new IngestionOutcome.Stored(fresh.Count, batch.Count - fresh.Count) { Fresh = fresh };
     }
 
     /// <summary>

@@ -6,7 +6,9 @@ namespace Lscb.CaseFlow.Api.Features.Ingesting;
 public sealed record IncomingEvent(int Index, JsonElement Json)
 {
     public static readonly IReadOnlySet<string> EnvelopeFields =
-        new HashSet<string>(["specversion", "id", "source", "type", "subject", "time", "data"], StringComparer.Ordinal);
+        new HashSet<string>(
+            ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "traceparent", "tracestate", "data"],
+            StringComparer.Ordinal);
 
     public bool IsObject => Json.ValueKind == JsonValueKind.Object;
 
@@ -24,6 +26,11 @@ public sealed record IncomingEvent(int Index, JsonElement Json)
     public string? Subject => Text("subject");
 
     public JsonElement? Data => Member("data");
+
+    /// <summary>The producer's W3C trace context (the CloudEvents distributed-tracing extension), when sent.</summary>
+    public string? TraceParent => Text("traceparent");
+
+    public string? TraceState => Text("tracestate");
 
     public IEnumerable<string> UnknownEnvelopeFields =>
         IsObject ? Json.EnumerateObject().Select(p => p.Name).Where(n => !EnvelopeFields.Contains(n)) : [];

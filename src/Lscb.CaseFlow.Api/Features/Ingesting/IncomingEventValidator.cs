@@ -20,6 +20,11 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
 {
     public static readonly DateOnly EarliestDate = new(1990, 1, 1);
 
+    public const int MaxDataSchemaLength = 2048;
+
+    /// <summary>What W3C Trace Context asks a receiver to pass on at least.</summary>
+    public const int MaxTraceStateLength = 512;
+
     /// <summary>The contract's rules for every event of a batch: one entry per refused event.</summary>
     public List<InvalidEvent> FindInvalid(IEnumerable<IncomingEvent> events) =>
         events.Select(e => (Event: e, Result: Validate(e)))
@@ -39,7 +44,7 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
             {
                 foreach (var field in ctx.InstanceToValidate.UnknownEnvelopeFields)
                 {
-                    ctx.AddFailure(field, $"'{field}' is not a field of the contract.");
+                    ctx.AddFailure(field, $"'{field}' is not a field of the contract: no CloudEvents extension is taken but traceparent and tracestate.");
                 }
             });
 
@@ -59,6 +64,19 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
                 .WithMessage("'subject' is required: the child's pseudonymous id, 1–64 letters, digits, '_' or '-'.");
             RuleFor(e => e.Member("time")).Must(v => v is null || (v.Value.ValueKind == JsonValueKind.String && IsRfc3339(v.Value.GetString()!)))
                 .OverridePropertyName("time").WithMessage("'time' must be an RFC 3339 timestamp.");
+            RuleFor(e => e.Member("datacontenttype")).Must(v => v is null || (v.Value.ValueKind == JsonValueKind.String && Http.MediaTypes.IsJson(v.Value.GetString())))
+                .OverridePropertyName("datacontenttype")
+                .WithMessage("'datacontenttype' must be application/json (parameters such as a charset allowed): every event's data is JSON.");
+            RuleFor(e => e.Member("dataschema")).Must(v => v is null || (v.Value.ValueKind == JsonValueKind.String && IsDataSchema(v.Value.GetString()!)))
+                .OverridePropertyName("dataschema")
+                .WithMessage($"'dataschema' must be an absolute URI of at most {MaxDataSchemaLength} characters.");
+            RuleFor(e => e.Member("traceparent")).Must(v => v is null || (v.Value.ValueKind == JsonValueKind.String && IsTraceParent(v.Value.GetString()!)))
+                .OverridePropertyName("traceparent")
+                .WithMessage("'traceparent' must be a W3C Trace Context traceparent, such as 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01.");
+            RuleFor(e => e.Member("tracestate")).Must(v => v is null || (v.Value.ValueKind == JsonValueKind.String && v.Value.GetString()!.Length <= MaxTraceStateLength
+                    && !HasControlCharacters(v.Value.GetString()!, allowLineBreaks: false)))
+                .OverridePropertyName("tracestate")
+                .WithMessage($"'tracestate' must be a W3C Trace Context tracestate of at most {MaxTraceStateLength} characters.");
             RuleFor(e => e.Data).Must(d => d is { ValueKind: JsonValueKind.Object })
                 .OverridePropertyName("data").WithMessage("'data' is required and must be an object.");
 
@@ -204,12 +222,24 @@ public sealed partial class IncomingEventValidator : AbstractValidator<IncomingE
             : now.UtcDateTime);
     }
 
+    private static bool IsDataSchema(string text) =>
+        text.Length is > 0 and <= MaxDataSchemaLength && !HasControlCharacters(text, allowLineBreaks: false)
+        && Uri.TryCreate(text, UriKind.Absolute, out _);
+
+    /// <summary>Version, trace id and parent id as W3C Trace Context writes them; all-zero ids are invalid there.</summary>
+    public static bool IsTraceParent(string text) =>
+        TraceParentPattern().IsMatch(text) && !text.StartsWith("ff", StringComparison.Ordinal)
+        && text.AsSpan(3, 32).ContainsAnyExcept('0') && text.AsSpan(36, 16).ContainsAnyExcept('0');
+
     private static bool IsRfc3339(string text) =>
         Rfc3339Pattern().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
     // \z, not $: in .NET '$' also matches before a final line break, which let "C1\n" through as a subject.
     [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex SubjectPattern();
+
+    [GeneratedRegex(@"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}\z")]
+    private static partial Regex TraceParentPattern();
 
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})\z")]
     private static partial Regex Rfc3339Pattern();

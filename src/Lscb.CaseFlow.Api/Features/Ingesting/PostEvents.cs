@@ -10,16 +10,13 @@ using Lscb.CaseFlow.Api.Http;
 namespace Lscb.CaseFlow.Api.Features.Ingesting;
 
 /// <summary>
-/// <c>POST /api/events</c>: a CloudEvents batch from a MASH or local-authority system. All or nothing;
-/// duplicates acknowledged and stored once. Payloads are never logged.
+/// <c>POST /api/events</c>: CloudEvents from a MASH or local-authority system, batched, structured or binary
+/// (<see cref="ContentModes"/>). All or nothing; duplicates acknowledged and stored once. Payloads are never logged.
 /// </summary>
 public static class PostEvents
 {
     public const int MaxEvents = 5_000;
     public const int MaxBytes = 10 * 1024 * 1024;
-
-    private static readonly string[] JsonMediaTypes =
-        ["application/cloudevents-batch+json", "application/json", "application/cloudevents+json"];
 
     [Authorize(Roles = Roles.Ingest)]
     [WolverinePost("/api/events")]
@@ -27,10 +24,11 @@ public static class PostEvents
         ClaimsPrincipal user, HttpRequest request, IncomingEventValidator validator, EventIngestor ingestor, ILoggerFactory loggers, CancellationToken ct)
     {
         var timings = new StageClock();
-        if (request.ContentType is { } contentType && !IsJsonMediaType(contentType))
+        if (ContentModes.Of(request) is not { } mode)
         {
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                "Send a CloudEvents batch as application/cloudevents-batch+json or application/json.");
+                "Send a CloudEvents batch as application/cloudevents-batch+json, one event as application/cloudevents+json, "
+                + "or one event in binary mode (ce- headers, its data as application/json).");
         }
 
         var body = await ReadBodyAsync(request, ct);
@@ -40,7 +38,7 @@ public static class PostEvents
         }
 
         var read = timings.Lap();
-        var parsed = Parse(body);
+        var parsed = ContentModes.Parse(body, mode, request.Headers);
         if (parsed.Problem is not null)
         {
             return parsed.Problem;
@@ -48,8 +46,10 @@ public static class PostEvents
 
         using var document = parsed.Document!;
         var incoming = parsed.Events!;
+        using var span = IngestTelemetry.Start(incoming, mode);
         if (incoming.Count > MaxEvents)
         {
+            IngestTelemetry.Refused(incoming, "too-many");
             return TooLarge($"A batch holds at most {MaxEvents} events; this one has {incoming.Count}.");
         }
 
@@ -57,6 +57,7 @@ public static class PostEvents
         var invalid = validator.FindInvalid(incoming);
         if (invalid.Count > 0)
         {
+            IngestTelemetry.Refused(incoming, "invalid");
             return Problems.BadRequest("The batch was refused",
                 $"{invalid.Count} of {incoming.Count} events break the contract; nothing was stored.",
                 new Dictionary<string, object?> { ["events"] = invalid });
@@ -65,6 +66,7 @@ public static class PostEvents
         var foreign = incoming.Where(e => !user.MaySend(e.Source!)).ToList();
         if (foreign.Count > 0)
         {
+            IngestTelemetry.Refused(incoming, "forbidden-source");
             return Problems.Problem(StatusCodes.Status403Forbidden, "Source not allowed",
                 $"This key may not send events from {string.Join(", ", foreign.Select(e => e.Source).Distinct().Select(s => $"'{s}'"))}; nothing was stored.",
                 new Dictionary<string, object?> { ["events"] = foreign.Select(e => new EventRef(e.Index, e.Id!, e.Source!)).ToList() });
@@ -82,7 +84,9 @@ public static class PostEvents
                 incoming.Count, body.Length, read, parse, validate, prepare);
         }
 
-        return await ingestor.StoreAsync(valid, user.TenantId(), ct) switch
+        var outcome = await ingestor.StoreAsync(valid, user.TenantId(), ct);
+        IngestTelemetry.Outcome(incoming, valid, outcome);
+        return outcome switch
         {
             IngestionOutcome.Stored stored => Results.Ok(new BatchAccepted(stored.Accepted, stored.Duplicates)),
             IngestionOutcome.Conflict conflict => Problems.Problem(StatusCodes.Status409Conflict, "Conflicting events",
@@ -102,50 +106,6 @@ public static class PostEvents
     public sealed record BatchAccepted(int Accepted, int Duplicates);
 
     public sealed record EventRef(int Index, string Id, string Source);
-
-    private sealed record ParsedBody(JsonDocument? Document, List<IncomingEvent>? Events, IResult? Problem);
-
-    private static ParsedBody Parse(byte[] body)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException)
-        {
-            return new(null, null, Problems.BadRequest("Not JSON", "The body is not valid JSON."));
-        }
-
-        if (!JsonText.IsWellFormed(document.RootElement))
-        {
-            document.Dispose();
-            return new(null, null, Problems.BadRequest("Not JSON",
-                "The body is not valid JSON text: it holds bytes that are not UTF-8, or an unpaired surrogate (\\uD800–\\uDFFF)."));
-        }
-
-        var root = document.RootElement;
-        List<IncomingEvent>? events = root.ValueKind switch
-        {
-            JsonValueKind.Array => root.EnumerateArray().Select((e, i) => new IncomingEvent(i, e)).ToList(),
-            JsonValueKind.Object => [new IncomingEvent(0, root)],
-            _ => null,
-        };
-
-        if (events is null or { Count: 0 })
-        {
-            document.Dispose();
-            return new(null, null, Problems.BadRequest("Not a batch",
-                "The body must be a JSON array of CloudEvents (or a single CloudEvent object) holding at least one event."));
-        }
-
-        return new(document, events, null);
-    }
-
-    /// <summary>One of the JSON media types exactly (parameters such as a charset aside), not merely a name starting like one.</summary>
-    private static bool IsJsonMediaType(string contentType) =>
-        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
-        && JsonMediaTypes.Any(t => parsed.MediaType.Equals(t, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The body, or null when it is over the limit (read no further than that).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
