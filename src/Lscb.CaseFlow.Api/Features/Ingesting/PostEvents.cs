@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
+using Lscb.CaseFlow.Api.Host.OpenApi;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -22,6 +24,13 @@ public static class PostEvents
 
     [Authorize(Roles = Roles.Ingest)]
     [WolverinePost("/api/events")]
+    [RequestBody(typeof(IReadOnlyList<CloudEventEnvelope>), "application/cloudevents-batch+json", "application/json")]
+    [RequestBody(typeof(CloudEventEnvelope), "application/cloudevents+json")]
+    [ProducesResponseType<BatchAccepted>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType(StatusCodes.Status415UnsupportedMediaType)]
     public static async Task<IResult> Post(
         ClaimsPrincipal user, HttpRequest request, IncomingEventValidator validator, EventIngestor ingestor, ILoggerFactory loggers, CancellationToken ct)
     {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -22,7 +24,8 @@ public static class GetJourney
 {
     [Authorize(Roles = Roles.Auditor)]
     [WolverineGet("/api/children/{childId}/journey")]
-    public static async Task<IResult> Get(
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    public static async Task<Results<Ok<JourneyResponse>, ProblemHttpResult>> Get(
         ClaimsPrincipal user, HttpRequest request, string childId, string? asOf, string? reason, IDocumentStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
     {
         // Checked before anything is logged or read.
@@ -47,7 +50,7 @@ public static class GetJourney
         var stored = stream.Where(e => e.Data is CaseEvent)
             .Select(e => new StoredEvent((CaseEvent)e.Data, e.Sequence, e.Timestamp));
         var journey = Journey.Replay(childId, stored, asOfDate ?? IncomingEventValidator.Today(clock));
-        return Results.Ok(ToResponse(journey));
+        return TypedResults.Ok(ToResponse(journey));
     }
 
     public sealed record JourneyResponse(string ChildId, DateOnly AsOf, IReadOnlyList<JourneyEvent> Events, JourneyStatus Status);

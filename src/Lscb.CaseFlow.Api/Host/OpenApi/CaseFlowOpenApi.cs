@@ -108,6 +108,9 @@ public static class CaseFlowOpenApi
             AddProblem(operation, problem, StatusCodes.Status503ServiceUnavailable, "The authority's database does not answer: retry after Retry-After seconds.");
         }
 
+        await DescribeBodyAsync(operation, context, ct);
+        Tidy(operation, metadata, context);
+
         // Wolverine declares a 500 for every endpoint; it is never a contract, and a problem when it happens.
         if (operation.Responses.TryGetValue("500", out var serverError) && serverError is OpenApiResponse { Content: null or { Count: 0 } })
         {
@@ -125,9 +128,57 @@ public static class CaseFlowOpenApi
         }
     }
 
+    private static async Task DescribeBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var bodies = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestBodyAttribute>().ToList();
+        if (bodies.Count == 0)
+        {
+            return;
+        }
+
+        var content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal);
+        foreach (var body in bodies)
+        {
+            var schema = body.Type is null
+                ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }
+                : await context.GetOrCreateSchemaAsync(body.Type, null, ct);
+            foreach (var type in body.ContentTypes)
+            {
+                content[type] = new OpenApiMediaType { Schema = schema };
+            }
+        }
+
+        operation.RequestBody = new OpenApiRequestBody { Required = bodies.All(b => b.Required), Content = content };
+    }
+
+    private static void Tidy(OpenApiOperation operation, IList<object> metadata, OpenApiOperationTransformerContext context)
+    {
+        var responses = operation.Responses!;
+
+        // Wolverine assumes a 404 for most endpoints; here only those that declare one answer it.
+        if (!metadata.OfType<ProducesResponseTypeAttribute>().Any(p => p.StatusCode == StatusCodes.Status404NotFound))
+        {
+            responses.Remove("404");
+        }
+
+        // An endpoint that answers 204 never answers 200 (Wolverine assumes one).
+        if (responses.ContainsKey("204"))
+        {
+            responses.Remove("200");
+        }
+
+        // format=csv: the same answer as a CSV table (Http/Csv.cs).
+        if (context.Description.ParameterDescriptions.Any(p => p.Name == "format" && p.Source.Id == "Query")
+            && responses.TryGetValue("200", out var ok) && ok is OpenApiResponse { Content: { } okContent }
+            && okContent.ContainsKey("application/json"))
+        {
+            okContent["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        }
+    }
+
     private static bool HasInput(OpenApiOperationTransformerContext context) =>
         context.Description.ParameterDescriptions.Any(p => p.Source.Id is "Query" or "Path" or "Body")
-        || context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>().Any();
+        || context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestBodyAttribute>().Any();
 
     private static async Task<IOpenApiSchema> ProblemSchemaAsync(OpenApiOperationTransformerContext context, CancellationToken ct)
     {
