@@ -1,3 +1,4 @@
+using Lscb.CaseFlow.Api.Host.OpenApi;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
@@ -14,9 +15,9 @@ public sealed record CloudEventEnvelope(
     [property: Required, StringLength(256, MinimumLength = 1)] string Source,
     [property: Required] string Type,
     [property: Required, RegularExpression("^[A-Za-z0-9_-]{1,64}$")] string Subject,
-    DateTimeOffset? Time,
-    string? Datacontenttype,
-    Uri? Dataschema,
-    string? Traceparent,
-    string? Tracestate,
+    [property: OptionalInContract] DateTimeOffset? Time,
+    [property: OptionalInContract] string? Datacontenttype,
+    [property: OptionalInContract] Uri? Dataschema,
+    [property: OptionalInContract] string? Traceparent,
+    [property: OptionalInContract] string? Tracestate,
     [property: Required] JsonElement Data);

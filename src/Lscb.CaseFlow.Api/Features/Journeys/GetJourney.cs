@@ -1,3 +1,4 @@
+using Lscb.CaseFlow.Api.Host.OpenApi;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
@@ -53,11 +54,11 @@ public static class GetJourney
         return TypedResults.Ok(ToResponse(journey));
     }
 
-    public sealed record JourneyResponse(string ChildId, DateOnly AsOf, IReadOnlyList<JourneyEvent> Events, JourneyStatus Status);
+    public sealed record JourneyResponse(string ChildId, [property: OptionalInContract] DateOnly AsOf, IReadOnlyList<JourneyEvent> Events, JourneyStatus Status);
 
     public sealed record JourneyEvent(
         string Id, string Source, string Type, DateOnly OccurredOn, DateTimeOffset RecordedAt, bool Retracted,
-        JsonElement Data, IReadOnlyList<Annotation> Annotations);
+        JsonElement Data, [property: OptionalInContract] IReadOnlyList<Annotation> Annotations);
 
     public static JourneyResponse ToResponse(Journey journey) => new(
         journey.ChildId,

@@ -1,3 +1,4 @@
+using Lscb.CaseFlow.Api.Host.OpenApi;
 using System.Text.Json.Serialization;
 using Lscb.CaseFlow.Api.Features.Reference;
 
@@ -8,7 +9,8 @@ namespace Lscb.CaseFlow.Api.Features.Kpis;
 
 /// <summary><c>GET /api/kpis</c>: every KPI of a window, keyed by KPI.</summary>
 public sealed record KpisResponse(
-    DateOnly From, DateOnly To, long? Population, int? PopulationYear, bool Publication, IReadOnlyDictionary<string, KpiFigure> Kpis);
+    DateOnly From, DateOnly To, long? Population, [property: OptionalInContract] int? PopulationYear, [property: OptionalInContract] bool Publication,
+    IReadOnlyDictionary<string, KpiFigure> Kpis);
 
 /// <summary>A count has <c>value</c>; a percentage or rate has <c>numerator</c>, <c>denominator</c> and <c>value</c>.</summary>
 // No discriminator: the wire shape is the fields alone, as kpis.md fixes it.

@@ -62,7 +62,7 @@ public static class CaseFlowOpenApi
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeAccessAndProblemsAsync);
-            options.AddSchemaTransformer(Examples.ApplyAsync);
+            options.AddSchemaTransformer(Schemas.ApplyAsync);
         });
 
     public static void MapCaseFlowOpenApi(this WebApplication app) =>
@@ -141,7 +141,7 @@ public static class CaseFlowOpenApi
         {
             var schema = body.Type is null
                 ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }
-                : await context.GetOrCreateSchemaAsync(body.Type, null, ct);
+                : await ComponentAsync(body.Type, context, ct);
             foreach (var type in body.ContentTypes)
             {
                 content[type] = new OpenApiMediaType { Schema = schema };
@@ -179,6 +179,26 @@ public static class CaseFlowOpenApi
     private static bool HasInput(OpenApiOperationTransformerContext context) =>
         context.Description.ParameterDescriptions.Any(p => p.Source.Id is "Query" or "Path" or "Body")
         || context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestBodyAttribute>().Any();
+
+    /// <summary>A body's schema as a named component (an array's items, for a list), as response types are.</summary>
+    private static async Task<IOpenApiSchema> ComponentAsync(Type type, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var item = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
+        if (item is not null)
+        {
+            return new OpenApiSchema { Type = JsonSchemaType.Array, Items = await ComponentAsync(item, context, ct) };
+        }
+
+        var document = context.Document!;
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        if (!document.Components.Schemas.ContainsKey(type.Name))
+        {
+            document.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, null, ct));
+        }
+
+        return new OpenApiSchemaReference(type.Name, document);
+    }
 
     private static async Task<IOpenApiSchema> ProblemSchemaAsync(OpenApiOperationTransformerContext context, CancellationToken ct)
     {
