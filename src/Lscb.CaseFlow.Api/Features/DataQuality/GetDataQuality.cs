@@ -25,6 +25,7 @@ public static class GetDataQuality
 
     [Authorize(Roles = Roles.Auditor)]
     [WolverineGet("/api/data-quality")]
+    [EndpointSummary("Data-quality findings: sequences explained by late or missing data (each read is access-logged)")]
     public static async Task<Results<Ok<FindingsResponse>, ProblemHttpResult>> Get(
         ClaimsPrincipal user, HttpRequest request, string? childId, string? rule, string? reason, int? limit, int? offset, TenantDatabases databases,
         AccessLog accessLog, CancellationToken ct)

@@ -27,6 +27,7 @@ public static class PostImports
 
     [Authorize(Roles = Roles.Ingest)]
     [WolverinePost("/api/imports/cin-census")]
+    [EndpointSummary("Import a CIN census file (XML) as events, pseudonymised at the door")]
     [RequestBody(null, "application/xml", "text/xml")]
     [ProducesResponseType(StatusCodes.Status409Conflict)]
     [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
@@ -51,6 +52,7 @@ public static class PostImports
 
     [Authorize(Roles = Roles.Ingest)]
     [WolverinePost("/api/imports/annex-a")]
+    [EndpointSummary("Import an Annex A workbook (.xlsx) as events, pseudonymised at the door")]
     [RequestBody(null, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream")]
     [ProducesResponseType(StatusCodes.Status409Conflict)]
     [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]

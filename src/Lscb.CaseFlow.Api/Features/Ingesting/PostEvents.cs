@@ -24,6 +24,7 @@ public static class PostEvents
 
     [Authorize(Roles = Roles.Ingest)]
     [WolverinePost("/api/events")]
+    [EndpointSummary("Send CloudEvents (batched, structured or binary mode): all or nothing, duplicates acknowledged")]
     [RequestBody(typeof(IReadOnlyList<CloudEventEnvelope>), "application/cloudevents-batch+json", "application/json")]
     [RequestBody(typeof(CloudEventEnvelope), "application/cloudevents+json")]
     [ProducesResponseType<BatchAccepted>(StatusCodes.Status200OK)]

@@ -25,6 +25,7 @@ public static class GetJourney
 {
     [Authorize(Roles = Roles.Auditor)]
     [WolverineGet("/api/children/{childId}/journey")]
+    [EndpointSummary("One child's pathway: every event, retracted ones too (each read is access-logged)")]
     [ProducesResponseType(StatusCodes.Status404NotFound)]
     public static async Task<Results<Ok<JourneyResponse>, ProblemHttpResult>> Get(
         ClaimsPrincipal user, HttpRequest request, string childId, string? asOf, string? reason, IDocumentStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)

@@ -18,6 +18,7 @@ public static class GetComparison
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis/comparison")]
+    [EndpointSummary("Every KPI of a window beside a year earlier, the DfE's published figures and the local target")]
     public static async Task<Results<Ok<ComparisonResponse>, FileContentHttpResult>> Get(
         ClaimsPrincipal user, string from, string to, string? format, bool? publication, Comparisons comparisons, CancellationToken ct)
     {

@@ -20,6 +20,7 @@ public static class GetConsentHypothesis
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/hypothesis/consent")]
+    [EndpointSummary("Re-referral rates after declined consent for early help, and otherwise")]
     public static async Task<Ok<ConsentHypothesisResponse>> Get(ClaimsPrincipal user, string from, string to, KpiQuery query, CancellationToken ct)
     {
         var window = WindowQuery.Parse(from, to);

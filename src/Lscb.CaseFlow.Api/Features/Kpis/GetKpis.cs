@@ -17,6 +17,7 @@ public static class GetKpis
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis")]
+    [EndpointSummary("Every KPI of a window (kpis.md)")]
     public static async Task<Results<Ok<KpisResponse>, FileContentHttpResult>> Get(
         ClaimsPrincipal user, string from, string to, string? format, bool? publication, KpiQuery query, CancellationToken ct)
     {

@@ -17,6 +17,7 @@ public static class GetPathway
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/pathway")]
+    [EndpointSummary("The window's pathway as a Sankey's nodes and links")]
     public static async Task<Results<Ok<PathwayResponse>, FileContentHttpResult>> Get(ClaimsPrincipal user, string from, string to, string? format, KpiQuery query, CancellationToken ct)
     {
         var window = WindowQuery.Parse(from, to);

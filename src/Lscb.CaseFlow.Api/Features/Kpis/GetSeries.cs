@@ -42,6 +42,7 @@ public static class GetSeries
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis/series")]
+    [EndpointSummary("KPIs period by period, for trends")]
     public static async Task<Results<Ok<SeriesResponse>, FileContentHttpResult>> Get(
         ClaimsPrincipal user, string from, string to, string? by, string? keys, string? format, bool? publication, KpiQuery query, CancellationToken ct)
     {

@@ -27,6 +27,7 @@ public static class PutPopulation
 
     [Authorize(Roles = Roles.Admin)]
     [WolverinePut("/api/reference/population/{year}")]
+    [EndpointSummary("Set a year's population aged 0–17, used for every rate per 10,000")]
     [RequestBody(typeof(PopulationEstimate), "application/json")]
     public static async Task<Results<NoContent, ProblemHttpResult>> Put(ClaimsPrincipal user, int year, HttpRequest request, TenantDatabases databases, CancellationToken ct)
     {

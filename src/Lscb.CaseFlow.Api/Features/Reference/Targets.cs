@@ -17,6 +17,7 @@ public static class GetTargets
 {
     [Authorize(Roles = Roles.Analyst + "," + Roles.Admin)]
     [WolverineGet("/api/targets")]
+    [EndpointSummary("The local targets, one per KPI that has one")]
     public static async Task<IReadOnlyList<TargetBody>> Get(ClaimsPrincipal user, TargetStore targets, CancellationToken ct) =>
         (await targets.AllAsync(user.TenantId(), ct))
             .Select(t => new TargetBody(t.Key, t.Value.Value, t.Value.Limit, t.Value.Direction.ToString().ToLowerInvariant()))
@@ -60,6 +61,7 @@ public static class PutTarget
 
     [Authorize(Roles = Roles.Admin)]
     [WolverinePut("/api/targets/{key}")]
+    [EndpointSummary("Set a KPI's local target")]
     [RequestBody(typeof(TargetBody), "application/json")]
     public static async Task<Results<NoContent, ProblemHttpResult>> Put(ClaimsPrincipal user, string key, HttpRequest request, TargetStore targets, CancellationToken ct)
     {
@@ -79,6 +81,7 @@ public static class DeleteTarget
 {
     [Authorize(Roles = Roles.Admin)]
     [WolverineDelete("/api/targets/{key}")]
+    [EndpointSummary("Remove a KPI's local target")]
     [ProducesResponseType(StatusCodes.Status404NotFound)]
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(ClaimsPrincipal user, string key, TargetStore targets, CancellationToken ct) =>
         await targets.RemoveAsync(user.TenantId(), key, ct) ? TypedResults.NoContent() : Problems.NotFound($"No target is set for '{key}'.");

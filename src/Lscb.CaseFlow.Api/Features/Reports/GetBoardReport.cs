@@ -23,6 +23,7 @@ public static class GetBoardReport
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/reports/board")]
+    [EndpointSummary("The board report of a window, as HTML or Markdown")]
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/html", "text/markdown")]
     public static async Task<ContentHttpResult> Get(
         ClaimsPrincipal user, HttpResponse response, string from, string to, string? format, bool? publication, Comparisons comparisons, KpiQuery query, CancellationToken ct)

@@ -16,6 +16,7 @@ public static class GetHealth
 {
     [AllowAnonymous]
     [WolverineGet("/health")]
+    [EndpointSummary("Readiness: 200 while every database answers, 503 while one does not")]
     [ProducesResponseType<Health>(StatusCodes.Status503ServiceUnavailable)]
     public static async Task<Results<Ok<Health>, JsonHttpResult<Health>>> Get(DatabaseHealth health, HttpResponse response, CancellationToken ct)
     {
@@ -31,6 +32,7 @@ public static class GetHealth
 
     [AllowAnonymous]
     [WolverineGet("/health/live")]
+    [EndpointSummary("Liveness: 200 while the process serves HTTP")]
     public static Health Live() => new("live", null, null, null);
 
     /// <summary>

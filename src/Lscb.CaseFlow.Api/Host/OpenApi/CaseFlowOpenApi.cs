@@ -1,5 +1,6 @@
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -62,6 +63,16 @@ public static class CaseFlowOpenApi
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeAccessAndProblemsAsync);
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                // The tags the operations carry now (by feature), in order, rather than the handler classes'.
+                document.Tags = new HashSet<OpenApiTag>(
+                    document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
+                        .SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
+                        .Select(t => t.Name).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+                        .Select(name => new OpenApiTag { Name = name }));
+                return Task.CompletedTask;
+            });
             options.AddSchemaTransformer(Schemas.ApplyAsync);
         });
 
@@ -78,6 +89,14 @@ public static class CaseFlowOpenApi
             .Distinct(StringComparer.Ordinal)
             .ToList();
         var path = "/" + (context.Description.RelativePath ?? "");
+
+        // Wolverine fills summary and description with the operation id; the endpoint's own summary says more.
+        operation.Summary = metadata.OfType<IEndpointSummaryMetadata>().LastOrDefault()?.Summary ?? operation.Summary;
+        operation.Description = metadata.OfType<IEndpointDescriptionMetadata>().LastOrDefault()?.Description;
+        if (Feature(context) is { } feature)
+        {
+            operation.Tags = new HashSet<OpenApiTagReference> { new(feature, context.Document) };
+        }
 
         operation.Responses ??= new OpenApiResponses();
         var problem = await ProblemSchemaAsync(context, ct);
@@ -175,6 +194,12 @@ public static class CaseFlowOpenApi
             okContent["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
         }
     }
+
+    /// <summary>The endpoint's feature folder (<c>Features/Kpis</c>: "Kpis"), or the host's part (<c>Host/Health</c>).</summary>
+    private static string? Feature(OpenApiOperationTransformerContext context) =>
+        context.Description.ActionDescriptor is Wolverine.Http.WolverineActionDescriptor action
+            ? action.Chain.Method.HandlerType.Namespace?.Split('.')[^1]
+            : null;
 
     private static bool HasInput(OpenApiOperationTransformerContext context) =>
         context.Description.ParameterDescriptions.Any(p => p.Source.Id is "Query" or "Path" or "Body")

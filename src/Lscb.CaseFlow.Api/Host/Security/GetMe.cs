@@ -11,6 +11,7 @@ namespace Lscb.CaseFlow.Api.Host.Security;
 public static class GetMe
 {
     [WolverineGet("/api/me")]
+    [EndpointSummary("Who the caller is: its id, name, authority, roles and sources")]
     public static MeResponse Get(ClaimsPrincipal user) => new(
         user.Id(),
         user.Name(),

@@ -83,6 +83,24 @@ public sealed partial class OpenApiDocumentTests(CaseFlowApp app) : IClassFixtur
         document["components"]!["schemas"]!.AsObject().ContainsKey("IResult").ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task every_operation_has_a_summary_of_its_own_and_its_features_tag()
+    {
+        var document = await DocumentAsync();
+        var tags = document["tags"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).ToList();
+        foreach (var (method, path, _) in RoutedEndpoints())
+        {
+            var operation = document["paths"]![path]![method.ToLowerInvariant()]!;
+            var summary = operation["summary"]?.GetValue<string>();
+            summary.ShouldNotBeNullOrWhiteSpace($"{method} {path}");
+            summary.ShouldNotBe(operation["operationId"]?.GetValue<string>(), $"{method} {path}");
+            var tag = operation["tags"]!.AsArray().Single()!.GetValue<string>();
+            tags.ShouldContain(tag);
+        }
+
+        tags.ShouldBe(["Audit", "DataQuality", "Health", "Importing", "Ingesting", "Journeys", "Kpis", "Reference", "Reports", "Security"]);
+    }
+
     public static TheoryData<string, string, string, string?> FixedShapes() => new()
     {
         // name, example, path, where in the operation ("request:<media type>" or a status)
