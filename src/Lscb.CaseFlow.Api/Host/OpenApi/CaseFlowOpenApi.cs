@@ -155,7 +155,8 @@ public static class CaseFlowOpenApi
             return;
         }
 
-        var content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal);
+        // A media type named by several bodies takes any of them (application/json: a batch, one event, or binary data).
+        var schemas = new Dictionary<string, List<IOpenApiSchema>>(StringComparer.Ordinal);
         foreach (var body in bodies)
         {
             var schema = body.Type is null
@@ -163,11 +164,31 @@ public static class CaseFlowOpenApi
                 : await ComponentAsync(body.Type, context, ct);
             foreach (var type in body.ContentTypes)
             {
-                content[type] = new OpenApiMediaType { Schema = schema };
+                (schemas.TryGetValue(type, out var list) ? list : schemas[type] = []).Add(schema);
             }
         }
 
+        var content = schemas.ToDictionary(
+            s => s.Key,
+            s => new OpenApiMediaType { Schema = s.Value.Count == 1 ? s.Value[0] : new OpenApiSchema { AnyOf = s.Value } },
+            StringComparer.Ordinal);
         operation.RequestBody = new OpenApiRequestBody { Required = bodies.All(b => b.Required), Content = content };
+
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<CloudEventsBinaryModeAttribute>().Any())
+        {
+            operation.Parameters ??= [];
+            foreach (var (header, description) in CloudEventsBinaryModeAttribute.Headers)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = header,
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description = description,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
+        }
     }
 
     private static void Tidy(OpenApiOperation operation, IList<object> metadata, OpenApiOperationTransformerContext context)
@@ -212,6 +233,12 @@ public static class CaseFlowOpenApi
         if (item is not null)
         {
             return new OpenApiSchema { Type = JsonSchemaType.Array, Items = await ComponentAsync(item, context, ct) };
+        }
+
+        // Only a record of ours is a component; a dictionary or the like stays inline.
+        if (type.IsGenericType)
+        {
+            return await context.GetOrCreateSchemaAsync(type, null, ct);
         }
 
         var document = context.Document!;

@@ -107,6 +107,8 @@ public sealed partial class OpenApiDocumentTests(CaseFlowApp app) : IClassFixtur
         { "a batch", Examples.Batch, "/api/events#post", "request:application/cloudevents-batch+json" },
         { "a batch as application/json", Examples.Batch, "/api/events#post", "request:application/json" },
         { "one event (structured mode)", Examples.Event, "/api/events#post", "request:application/cloudevents+json" },
+        { "one event as application/json", Examples.Event, "/api/events#post", "request:application/json" },
+        { "an event's data (binary mode)", """{ "occurredOn": "2016-04-13", "contactId": "CT-2001", "decision": "section-47" }""", "/api/events#post", "request:application/json" },
         { "a batch's answer", Examples.Accepted, "/api/events#post", "200" },
         { "a population", Examples.Population, "/api/reference/population/{year}#put", "request:application/json" },
         { "the KPIs of a window", Examples.Kpis, "/api/kpis#get", "200" },
@@ -122,6 +124,20 @@ public sealed partial class OpenApiDocumentTests(CaseFlowApp app) : IClassFixtur
 
         var results = schema.Evaluate(JsonDocument.Parse(example).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         results.IsValid.ShouldBeTrue($"{name}: {JsonSerializer.Serialize(results)}");
+    }
+
+    [Fact]
+    public async Task posting_events_describes_the_binary_modes_ce_headers()
+    {
+        var document = await DocumentAsync();
+        var headers = document["paths"]!["/api/events"]!["post"]!["parameters"]!.AsArray()
+            .Where(p => p!["in"]!.GetValue<string>() == "header")
+            .ToDictionary(p => p!["name"]!.GetValue<string>(), p => p!["required"]?.GetValue<bool>() ?? false);
+
+        headers.Keys.ShouldBe(
+            ["ce-specversion", "ce-id", "ce-source", "ce-type", "ce-subject", "ce-time", "ce-dataschema", "ce-traceparent", "ce-tracestate"],
+            ignoreOrder: true);
+        headers.Values.ShouldAllBe(required => !required);
     }
 
     [Fact]
