@@ -30,8 +30,8 @@ public static class PostEvents
     [RequestBody(typeof(Dictionary<string, JsonElement>), "application/json")]
     [CloudEventsBinaryMode]
     [ProducesResponseType<BatchAccepted>(StatusCodes.Status200OK)]
-    [ProducesResponseType(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<RefusedBatch>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<RefusedBatch>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
     [ProducesResponseType(StatusCodes.Status415UnsupportedMediaType)]
     public static async Task<IResult> Post(

@@ -141,6 +141,22 @@ public sealed partial class OpenApiDocumentTests(CaseFlowApp app) : IClassFixtur
     }
 
     [Fact]
+    public async Task the_producers_guides_refused_batch_is_what_the_document_describes()
+    {
+        var guide = Path.Combine(Repository(), "docs", "producers.md");
+        var text = await File.ReadAllTextAsync(guide);
+        var start = text.IndexOf("## Reading a 400", StringComparison.Ordinal);
+        var json = text[(text.IndexOf("```json", start, StringComparison.Ordinal) + "```json".Length)..];
+        json = json[..json.IndexOf("```", StringComparison.Ordinal)];
+
+        var document = await DocumentAsync();
+        var refused = document["paths"]!["/api/events"]!["post"]!["responses"]!["400"]!["content"]![CaseFlowOpenApi.ProblemMediaType]!["schema"]!;
+        var schema = SchemaFor(document, refused);
+        var results = schema.Evaluate(JsonDocument.Parse(json).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        results.IsValid.ShouldBeTrue(JsonSerializer.Serialize(results));
+    }
+
+    [Fact]
     public async Task a_shape_that_breaks_the_contract_does_not_validate()
     {
         var document = await DocumentAsync();
@@ -192,6 +208,11 @@ public sealed partial class OpenApiDocumentTests(CaseFlowApp app) : IClassFixtur
         var target = where.StartsWith("request:", StringComparison.Ordinal)
             ? op["requestBody"]!["content"]![where["request:".Length..]]!["schema"]!
             : op["responses"]![where]!["content"]!["application/json"]!["schema"]!;
+        return SchemaFor(document, target);
+    }
+
+    private static JsonSchema SchemaFor(JsonNode document, JsonNode target)
+    {
 
         // The components' schemas as $defs of one JSON Schema (2020-12, as OpenAPI 3.1's are).
         var root = new JsonObject
@@ -213,6 +234,17 @@ public sealed partial class OpenApiDocumentTests(CaseFlowApp app) : IClassFixtur
     }
 
     private async Task<JsonNode> DocumentAsync() => JsonNode.Parse(await DocumentTextAsync())!;
+
+    private static string Repository()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "Lscb.CaseFlow.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir.FullName;
+    }
 
     private static string? Spec()
     {
