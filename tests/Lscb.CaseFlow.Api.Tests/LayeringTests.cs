@@ -63,4 +63,23 @@ public sealed partial class LayeringTests
                 .Any(f => File.ReadAllText(f).Contains("[Wolverine", StringComparison.Ordinal)).ShouldBeTrue($"{feature} has an endpoint");
         }
     }
+
+    [Fact]
+    public void every_endpoint_returns_a_declared_type()
+    {
+        var endpoints = typeof(Lscb.CaseFlow.Api.Host.CaseFlowHost).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(m => m.GetCustomAttributes(typeof(Wolverine.Http.WolverineHttpMethodAttribute), inherit: false).Length > 0)
+            .ToList();
+
+        endpoints.Count.ShouldBeGreaterThan(15);
+        var undeclared = endpoints
+            .Select(m => (Method: m, Returns: m.ReturnType.IsGenericType && m.ReturnType.GetGenericTypeDefinition() == typeof(Task<>)
+                ? m.ReturnType.GetGenericArguments()[0] : m.ReturnType))
+            .Where(e => e.Returns == typeof(object) || e.Returns == typeof(Microsoft.AspNetCore.Http.IResult) || e.Returns == typeof(Task))
+            .Select(e => $"{e.Method.DeclaringType!.Name}.{e.Method.Name} returns {e.Returns.Name}")
+            .ToList();
+
+        undeclared.ShouldBeEmpty();
+    }
 }

@@ -19,6 +19,7 @@ using Lscb.CaseFlow.Api.Features.Reference;
 using Lscb.CaseFlow.Api.ReadModel;
 using Lscb.CaseFlow.Api.Features.Importing;
 using Lscb.CaseFlow.Api.Host.Health;
+using Lscb.CaseFlow.Api.Host.OpenApi;
 
 namespace Lscb.CaseFlow.Api.Host;
 
@@ -64,6 +65,7 @@ public static class CaseFlowHost
         builder.AddCaseFlowSecurity(settings);
         builder.AddCaseFlowHardening(settings);
         builder.AddCaseFlowTelemetry(settings);
+        builder.AddCaseFlowOpenApi();
 
         var marten = services.AddMarten(sp =>
             {
@@ -205,6 +207,7 @@ public static class CaseFlowHost
         // Strict query values: "publication=1" or "limit=abc" is a 400, never the parameter's default (which would have
         // turned publication mode's suppression off without a word).
         app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
+        app.MapCaseFlowOpenApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using System.Text;
 
@@ -6,7 +7,7 @@ namespace Lscb.CaseFlow.Api.Http;
 /// <summary>Tables as CSV (RFC 4180), for every table-shaped answer with <c>format=csv</c>.</summary>
 public static class Csv
 {
-    public static IResult File(string name, IEnumerable<string> header, IEnumerable<IEnumerable<object?>> rows)
+    public static FileContentHttpResult File(string name, IEnumerable<string> header, IEnumerable<IEnumerable<object?>> rows)
     {
         var text = new StringBuilder();
         // RFC 4180 ends records with CRLF.
@@ -16,7 +17,7 @@ public static class Csv
             text.Append(string.Join(',', row.Select(Cell))).Append("\r\n");
         }
 
-        return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", name);
+        return TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", name);
     }
 
     public static bool Wanted(string? format) => string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -24,7 +25,7 @@ public static class JsonBody
     };
 
     /// <summary>The body as a <typeparamref name="T"/> (null for JSON <c>null</c>), or the problem to answer instead.</summary>
-    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, string expected, CancellationToken ct)
+    public static async Task<(T? Body, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, string expected, CancellationToken ct)
         where T : class
     {
         if (request.ContentType is { } contentType && !MediaTypes.IsJson(contentType))
@@ -61,6 +62,6 @@ public static class JsonBody
         }
     }
 
-    private static IResult TooLarge() =>
+    private static ProblemHttpResult TooLarge() =>
         Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"This body is at most {MaxBytes / 1024} KB.");
 }

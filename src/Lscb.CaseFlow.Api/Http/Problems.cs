@@ -1,15 +1,16 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 namespace Lscb.CaseFlow.Api.Http;
 
 /// <summary>RFC 9457 problem details, written the same way by every endpoint.</summary>
 public static class Problems
 {
-    public static IResult BadRequest(string title, string detail, IDictionary<string, object?>? extensions = null) =>
+    public static ProblemHttpResult BadRequest(string title, string detail, IDictionary<string, object?>? extensions = null) =>
         Problem(StatusCodes.Status400BadRequest, title, detail, extensions);
 
-    public static IResult Problem(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
-        Results.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
+    public static ProblemHttpResult Problem(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
 
-    public static IResult NotFound(string detail) =>
+    public static ProblemHttpResult NotFound(string detail) =>
         Problem(StatusCodes.Status404NotFound, "Not found", detail);
 
     /// <summary>
@@ -69,7 +70,7 @@ public static class Problems
     }
 
     /// <summary>Reads an optional <c>YYYY-MM-DD</c> query value; a problem when it is malformed.</summary>
-    public static IResult? ParseDate(string name, string? text, bool required, out DateOnly? date)
+    public static ProblemHttpResult? ParseDate(string name, string? text, bool required, out DateOnly? date)
     {
         date = null;
         if (string.IsNullOrEmpty(text))

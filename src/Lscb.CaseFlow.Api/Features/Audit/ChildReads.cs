@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Lscb.CaseFlow.Api.Features.Ingesting;
 using Lscb.CaseFlow.Api.Http;
 
@@ -13,7 +14,7 @@ public static class ChildReads
     public const string ReasonHeader = "X-Access-Reason";
 
     /// <summary>A 400 unless <paramref name="childId"/> is a subject of the contract (<c>^[A-Za-z0-9_-]{1,64}$</c>, events.md).</summary>
-    public static IResult? CheckChildId(string? childId) =>
+    public static ProblemHttpResult? CheckChildId(string? childId) =>
         IncomingEventValidator.IsSubject(childId)
             ? null
             : Problems.BadRequest("Malformed child id", "A child id is 1–64 letters, digits, '_' or '-', as the events' subject.");
@@ -23,7 +24,7 @@ public static class ChildReads
     /// is over <see cref="AccessLog.MaxReasonLength"/> characters or is not plain text (a control character, line breaks
     /// and tabs included, or half a surrogate pair).
     /// </summary>
-    public static IResult? ReadReason(HttpRequest request, string? query, out string? reason)
+    public static ProblemHttpResult? ReadReason(HttpRequest request, string? query, out string? reason)
     {
         reason = query ?? request.Headers[ReasonHeader].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(reason))

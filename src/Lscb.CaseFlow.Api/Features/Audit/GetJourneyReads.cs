@@ -61,6 +61,7 @@ public static class GetJourneyReads
 
     [Authorize(Roles = Roles.Admin)]
     [WolverineGet("/api/audit/journey-reads")]
+    [EndpointSummary("The access log: who read which child's journey or findings, newest first")]
     public static async Task<JourneyReadsResponse> Get(
         ClaimsPrincipal user, string? childId, string? keyName, string? callerId, string? read, string? from, string? to, int? limit, int? offset,
         AccessLog log, CancellationToken ct)

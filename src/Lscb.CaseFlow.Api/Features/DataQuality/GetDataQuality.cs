@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -24,7 +25,8 @@ public static class GetDataQuality
 
     [Authorize(Roles = Roles.Auditor)]
     [WolverineGet("/api/data-quality")]
-    public static async Task<IResult> Get(
+    [EndpointSummary("Data-quality findings: sequences explained by late or missing data (each read is access-logged)")]
+    public static async Task<Results<Ok<FindingsResponse>, ProblemHttpResult>> Get(
         ClaimsPrincipal user, HttpRequest request, string? childId, string? rule, string? reason, int? limit, int? offset, TenantDatabases databases,
         AccessLog accessLog, CancellationToken ct)
     {
@@ -87,7 +89,7 @@ public static class GetDataQuality
                 findings.Select(f => f.ChildId).Distinct(StringComparer.Ordinal).ToList(), null, given, ct);
         }
 
-        return Results.Ok(new FindingsResponse(total, findings));
+        return TypedResults.Ok(new FindingsResponse(total, findings));
     }
 
     public sealed record FindingResponse(string ChildId, string EventId, string Source, string Rule, string Message, DateOnly OccurredOn);

@@ -1,3 +1,6 @@
+using Lscb.CaseFlow.Api.Host.OpenApi;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Features.Importing;
@@ -24,7 +27,12 @@ public static class PostImports
 
     [Authorize(Roles = Roles.Ingest)]
     [WolverinePost("/api/imports/cin-census")]
-    public static Task<IResult> PostCinCensus(
+    [EndpointSummary("Import a CIN census file (XML) as events, pseudonymised at the door")]
+    [RequestBody(null, "application/xml", "text/xml")]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType(StatusCodes.Status415UnsupportedMediaType)]
+    public static Task<Results<Ok<ImportAnswer>, ProblemHttpResult>> PostCinCensus(
         ClaimsPrincipal user, HttpRequest request, string? year, Pseudonymiser pseudonymiser, HistoryImporter importer, ImportGate gate, ILogger<ImportGate> logger, CancellationToken ct)
     {
         int? collectionYear = null;
@@ -32,7 +40,7 @@ public static class PostImports
         {
             if (!int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y) || y is < 2000 or > 2100)
             {
-                return Task.FromResult(Problems.BadRequest("Malformed parameter", "'year' must be a collection year such as 2024 (the census as at 31 March 2024)."));
+                return Task.FromResult<Results<Ok<ImportAnswer>, ProblemHttpResult>>(Problems.BadRequest("Malformed parameter", "'year' must be a collection year such as 2024 (the census as at 31 March 2024)."));
             }
 
             collectionYear = y;
@@ -44,12 +52,17 @@ public static class PostImports
 
     [Authorize(Roles = Roles.Ingest)]
     [WolverinePost("/api/imports/annex-a")]
-    public static Task<IResult> PostAnnexA(
+    [EndpointSummary("Import an Annex A workbook (.xlsx) as events, pseudonymised at the door")]
+    [RequestBody(null, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream")]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType(StatusCodes.Status415UnsupportedMediaType)]
+    public static Task<Results<Ok<ImportAnswer>, ProblemHttpResult>> PostAnnexA(
         ClaimsPrincipal user, HttpRequest request, Pseudonymiser pseudonymiser, HistoryImporter importer, ImportGate gate, ILogger<ImportGate> logger, CancellationToken ct) =>
         ImportAsync(user, request, WorkbookMediaTypes, "the workbook as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", pseudonymiser, importer,
             gate, logger, AnnexAReader.Read, ct);
 
-    private static async Task<IResult> ImportAsync(
+    private static async Task<Results<Ok<ImportAnswer>, ProblemHttpResult>> ImportAsync(
         ClaimsPrincipal user, HttpRequest request, string[] mediaTypes, string expected, Pseudonymiser pseudonymiser, HistoryImporter importer,
         ImportGate gate, ILogger logger, Func<Stream, Func<string, string>, ImportLimits, ImportBatch> read, CancellationToken ct)
     {
@@ -120,7 +133,7 @@ public static class PostImports
             return Problems.BadRequest(refused.Title, $"{refused.Message} Nothing was stored.");
         }
 
-        return Results.Ok(await importer.StoreAsync(batch, user.TenantId(), ct));
+        return TypedResults.Ok(await importer.StoreAsync(batch, user.TenantId(), ct));
     }
 
     /// <summary>Which limit of <c>CaseFlow:Imports</c> refused a file, and its value.</summary>
@@ -155,7 +168,7 @@ public static class PostImports
         return body;
     }
 
-    private static IResult TooLarge(ImportLimits limits) =>
+    private static ProblemHttpResult TooLarge(ImportLimits limits) =>
         Problems.Problem(StatusCodes.Status413PayloadTooLarge, "File too large", $"An import is at most {limits.MaxBytes / 1024 / 1024} MB.",
             new Dictionary<string, object?> { ["limit"] = new ImportLimitReached($"{ImportLimits.Section}:{nameof(ImportLimits.MaxBytes)}", limits.MaxBytes) });
 }

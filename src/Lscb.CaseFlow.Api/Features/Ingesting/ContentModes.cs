@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Buffers;
 using System.Text.Json;
 using Lscb.CaseFlow.Api.Http;
@@ -21,7 +22,7 @@ public enum ContentMode
 }
 
 /// <summary>The parsed body: its events, or the problem to answer instead.</summary>
-public sealed record ParsedBody(JsonDocument? Document, List<IncomingEvent>? Events, IResult? Problem);
+public sealed record ParsedBody(JsonDocument? Document, List<IncomingEvent>? Events, ProblemHttpResult? Problem);
 
 /// <summary>
 /// Every content mode becomes the same thing, a list of <see cref="IncomingEvent"/> as if posted structured, so that

@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Lscb.CaseFlow.Api.ReadModel;
+using Microsoft.AspNetCore.Mvc;
+using Lscb.CaseFlow.Api.Host.OpenApi;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -20,7 +23,17 @@ public static class PostEvents
 
     [Authorize(Roles = Roles.Ingest)]
     [WolverinePost("/api/events")]
-    public static async Task<IResult> Post(
+    [EndpointSummary("Send CloudEvents (batched, structured or binary mode): all or nothing, duplicates acknowledged")]
+    [RequestBody(typeof(IReadOnlyList<CloudEventEnvelope>), "application/cloudevents-batch+json", "application/json")]
+    [RequestBody(typeof(CloudEventEnvelope), "application/cloudevents+json", "application/json")]
+    [RequestBody(typeof(Dictionary<string, JsonElement>), "application/json")]
+    [CloudEventsBinaryMode]
+    [ProducesResponseType<BatchAccepted>(StatusCodes.Status200OK)]
+    [ProducesResponseType<RefusedBatch>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<RefusedBatch>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType(StatusCodes.Status415UnsupportedMediaType)]
+    public static async Task<Results<Ok<BatchAccepted>, ProblemHttpResult>> Post(
         ClaimsPrincipal user, HttpRequest request, IncomingEventValidator validator, EventIngestor ingestor, ILoggerFactory loggers, CancellationToken ct)
     {
         var timings = new StageClock();
@@ -88,7 +101,7 @@ public static class PostEvents
         IngestTelemetry.Outcome(incoming, valid, outcome);
         return outcome switch
         {
-            IngestionOutcome.Stored stored => Results.Ok(new BatchAccepted(stored.Accepted, stored.Duplicates)),
+            IngestionOutcome.Stored stored => TypedResults.Ok(new BatchAccepted(stored.Accepted, stored.Duplicates)),
             IngestionOutcome.Conflict conflict => Problems.Problem(StatusCodes.Status409Conflict, "Conflicting events",
                 "Other events are already held under these source and id; nothing of the batch was stored.",
                 new Dictionary<string, object?> { ["events"] = conflict.Events.Select(e => new EventRef(e.Index, e.Id, e.Source)) }),
@@ -131,6 +144,6 @@ public static class PostEvents
         return buffer.ToArray();
     }
 
-    private static IResult TooLarge(string detail) =>
+    private static ProblemHttpResult TooLarge(string detail) =>
         Problems.Problem(StatusCodes.Status413PayloadTooLarge, "Batch too large", detail);
 }

@@ -1,3 +1,6 @@
+using Lscb.CaseFlow.Api.Host.OpenApi;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -22,7 +25,9 @@ public static class GetJourney
 {
     [Authorize(Roles = Roles.Auditor)]
     [WolverineGet("/api/children/{childId}/journey")]
-    public static async Task<IResult> Get(
+    [EndpointSummary("One child's pathway: every event, retracted ones too (each read is access-logged)")]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    public static async Task<Results<Ok<JourneyResponse>, ProblemHttpResult>> Get(
         ClaimsPrincipal user, HttpRequest request, string childId, string? asOf, string? reason, IDocumentStore store, AccessLog accessLog, TimeProvider clock, CancellationToken ct)
     {
         // Checked before anything is logged or read.
@@ -47,14 +52,14 @@ public static class GetJourney
         var stored = stream.Where(e => e.Data is CaseEvent)
             .Select(e => new StoredEvent((CaseEvent)e.Data, e.Sequence, e.Timestamp));
         var journey = Journey.Replay(childId, stored, asOfDate ?? IncomingEventValidator.Today(clock));
-        return Results.Ok(ToResponse(journey));
+        return TypedResults.Ok(ToResponse(journey));
     }
 
-    public sealed record JourneyResponse(string ChildId, DateOnly AsOf, IReadOnlyList<JourneyEvent> Events, JourneyStatus Status);
+    public sealed record JourneyResponse(string ChildId, [property: OptionalInContract] DateOnly AsOf, IReadOnlyList<JourneyEvent> Events, JourneyStatus Status);
 
     public sealed record JourneyEvent(
         string Id, string Source, string Type, DateOnly OccurredOn, DateTimeOffset RecordedAt, bool Retracted,
-        JsonElement Data, IReadOnlyList<Annotation> Annotations);
+        JsonElement Data, [property: OptionalInContract] IReadOnlyList<Annotation> Annotations);
 
     public static JourneyResponse ToResponse(Journey journey) => new(
         journey.ChildId,

@@ -11,12 +11,12 @@ public static class Figures
         : new PublishedFigure(kpi is Kpi.Count ? value.Count : value.Value, value.Numerator, value.Denominator);
 
     /// <summary>The contract's shape: a count has <c>value</c>; a % or rate has <c>numerator</c>, <c>denominator</c> and <c>value</c>.</summary>
-    public static object Shape(Kpi kpi, KpiValue value, bool publication)
+    public static KpiFigure Shape(Kpi kpi, KpiValue value, bool publication)
     {
         var figure = Of(kpi, value, publication);
         return kpi is Kpi.Count
-            ? new { value = figure.Value }
-            : new { numerator = figure.Numerator, denominator = figure.Denominator, value = figure.Value };
+            ? new CountFigure(figure.Value)
+            : new RatioFigure(figure.Numerator, figure.Denominator, figure.Value);
     }
 
     public static bool IsSuppressed(Kpi kpi, KpiValue value, bool publication) =>

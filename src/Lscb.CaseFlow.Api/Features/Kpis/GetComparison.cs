@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -17,7 +18,8 @@ public static class GetComparison
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis/comparison")]
-    public static async Task<IResult> Get(
+    [EndpointSummary("Every KPI of a window beside a year earlier, the DfE's published figures and the local target")]
+    public static async Task<Results<Ok<ComparisonResponse>, FileContentHttpResult>> Get(
         ClaimsPrincipal user, string from, string to, string? format, bool? publication, Comparisons comparisons, CancellationToken ct)
     {
         var report = await comparisons.ForAsync(WindowQuery.Parse(from, to), user.TenantId(), ct, publication == true);
@@ -36,52 +38,37 @@ public static class GetComparison
                 }));
         }
 
-        return Results.Ok(ToResponse(report));
+        return TypedResults.Ok(ToResponse(report));
     }
 
-    public static object ToResponse(ComparisonReport report) => new
-    {
-        from = report.Current.Window.From,
-        to = report.Current.Window.To,
-        population = report.Current.Population,
-        populationYear = report.Current.PopulationYear,
-        previousWindow = new { from = report.PreviousWindow.From, to = report.PreviousWindow.To },
-        authority = report.Authority is { } a ? new { laCode = a.LaCode, name = a.Name, region = a.RegionName } : null,
-        reportingYear = report.ReportingYear,
-        benchmarkYear = report.BenchmarkYear,
-        publication = report.Publication,
-        kpis = report.Kpis.Select(k => Kpi(k, report.Publication)).ToList(),
-    };
+    public static ComparisonResponse ToResponse(ComparisonReport report) => new(
+        report.Current.Window.From,
+        report.Current.Window.To,
+        report.Current.Population,
+        report.Current.PopulationYear,
+        new WindowRange(report.PreviousWindow.From, report.PreviousWindow.To),
+        report.Authority is { } a ? new AuthorityResponse(a.LaCode, a.Name, a.RegionName) : null,
+        report.ReportingYear,
+        report.BenchmarkYear,
+        report.Publication,
+        report.Kpis.Select(k => Kpi(k, report.Publication)).ToList());
 
-    private static object Kpi(ComparedKpi k, bool publication)
+    private static ComparedKpiResponse Kpi(ComparedKpi k, bool publication)
     {
         var now = Figures.Of(k.Kpi, k.Current, publication);
         var then = Figures.Of(k.Kpi, k.PreviousYear, publication);
-        return new
-        {
-            key = k.Kpi.Key,
-            title = k.Kpi.Title,
-            kind = GetSeries.KindOf(k.Kpi),
-            summary = k.Kpi.Summary,
-            value = now.Value,
-            numerator = now.Numerator,
-            denominator = now.Denominator,
-            previousYear = new { value = then.Value, numerator = then.Numerator, denominator = then.Denominator },
-            published = k.Published is { } p
-                ? new
-                {
-                    year = p.Year,
-                    measure = p.Measure,
-                    annual = p.Annual,
-                    england = p.England,
-                    region = p.Region,
-                    authority = p.Authority,
-                    neighbours = p.Neighbours is { } n ? new { median = n.Median, mean = n.Mean, count = n.Count } : null,
-                }
-                : null,
-            target = k.Target is { } t ? new { target = t.Value, limit = t.Limit, direction = t.Direction.ToString().ToLowerInvariant() } : null,
-            rag = new { status = k.Rag.Status.ToString().ToLowerInvariant(), reason = k.Rag.Reason },
-            sentence = k.Sentence,
-        };
+        return new ComparedKpiResponse(
+            k.Kpi.Key,
+            k.Kpi.Title,
+            GetSeries.KindOf(k.Kpi),
+            k.Kpi.Summary,
+            now.Value,
+            now.Numerator,
+            now.Denominator,
+            new FigureParts(then.Value, then.Numerator, then.Denominator),
+            k.Published,
+            k.Target is { } t ? new TargetResponse(t.Value, t.Limit, t.Direction.ToString().ToLowerInvariant()) : null,
+            new RagResponse(k.Rag.Status.ToString().ToLowerInvariant(), k.Rag.Reason),
+            k.Sentence);
     }
 }

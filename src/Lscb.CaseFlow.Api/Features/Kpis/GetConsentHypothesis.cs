@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -19,21 +20,15 @@ public static class GetConsentHypothesis
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/hypothesis/consent")]
-    public static async Task<IResult> Get(ClaimsPrincipal user, string from, string to, KpiQuery query, CancellationToken ct)
+    [EndpointSummary("Re-referral rates after declined consent for early help, and otherwise")]
+    public static async Task<Ok<ConsentHypothesisResponse>> Get(ClaimsPrincipal user, string from, string to, KpiQuery query, CancellationToken ct)
     {
         var window = WindowQuery.Parse(from, to);
         var counts = await query.CountAsync(ConsentHypothesis.Measures, window, user.TenantId(), ct);
         var result = ConsentHypothesis.Evaluate(m => counts[m]);
-        return Results.Ok(new
-        {
-            from = window.From,
-            to = window.To,
-            afterConsentDeclined = Shape(result.AfterConsentDeclined),
-            otherwise = Shape(result.Otherwise),
-            sentence = result.Sentence,
-        });
+        return TypedResults.Ok(new ConsentHypothesisResponse(
+            window.From, window.To, Shape(result.AfterConsentDeclined), Shape(result.Otherwise), result.Sentence));
     }
 
-    private static object Shape(ConsentHypothesis.Group group) =>
-        new { referrals = group.Referrals, reReferrals = group.ReReferrals, rate = group.Rate };
+    private static ConsentGroup Shape(ConsentHypothesis.Group group) => new(group.Referrals, group.ReReferrals, group.Rate);
 }

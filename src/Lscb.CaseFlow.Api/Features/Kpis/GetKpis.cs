@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -16,7 +17,8 @@ public static class GetKpis
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis")]
-    public static async Task<IResult> Get(
+    [EndpointSummary("Every KPI of a window (kpis.md)")]
+    public static async Task<Results<Ok<KpisResponse>, FileContentHttpResult>> Get(
         ClaimsPrincipal user, string from, string to, string? format, bool? publication, KpiQuery query, CancellationToken ct)
     {
         var answer = await query.RunAsync(WindowQuery.Parse(from, to), user.TenantId(), ct);
@@ -25,20 +27,18 @@ public static class GetKpis
             ? Csv.File($"kpis-{from}-{to}.csv", ["kpi", "value", "numerator", "denominator"],
                 KpiDefinitions.All.Select(k => Figures.Of(k, answer.Values[k.Key], published))
                     .Zip(KpiDefinitions.All, (f, k) => new[] { k.Key, f.Value, f.Numerator, f.Denominator }))
-            : Results.Ok(ToResponse(answer, published));
+            : TypedResults.Ok(ToResponse(answer, published));
     }
 
     /// <summary>
     /// The contract's shape. With <c>publication=true</c>, counts of 1 to 5 and the percentages and rates built on
     /// them are shown as <c>c</c>, as the DfE publishes.
     /// </summary>
-    public static object ToResponse(KpiAnswer answer, bool publication = false) => new
-    {
-        from = answer.Window.From,
-        to = answer.Window.To,
-        population = answer.Population,
-        populationYear = answer.PopulationYear,
+    public static KpisResponse ToResponse(KpiAnswer answer, bool publication = false) => new(
+        answer.Window.From,
+        answer.Window.To,
+        answer.Population,
+        answer.PopulationYear,
         publication,
-        kpis = KpiDefinitions.All.ToDictionary(k => k.Key, k => Figures.Shape(k, answer.Values[k.Key], publication)),
-    };
+        KpiDefinitions.All.ToDictionary(k => k.Key, k => Figures.Shape(k, answer.Values[k.Key], publication)));
 }

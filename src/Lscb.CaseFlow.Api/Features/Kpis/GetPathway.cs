@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -16,16 +17,17 @@ public static class GetPathway
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/pathway")]
-    public static async Task<IResult> Get(ClaimsPrincipal user, string from, string to, string? format, KpiQuery query, CancellationToken ct)
+    [EndpointSummary("The window's pathway as a Sankey's nodes and links")]
+    public static async Task<Results<Ok<PathwayResponse>, FileContentHttpResult>> Get(ClaimsPrincipal user, string from, string to, string? format, KpiQuery query, CancellationToken ct)
     {
         var window = WindowQuery.Parse(from, to);
         var counts = await query.CountAsync(PathwayFlow.Measures, window, user.TenantId(), ct);
         var values = PathwayFlow.Count(m => counts[m]);
-        var nodes = PathwayFlow.Nodes.Select(n => new { id = n.Id, label = n.Label, value = values[n.Id] }).ToList();
-        var links = PathwayFlow.Links.Select(l => new { source = l.Source, target = l.Target, value = values[l.Target] }).ToList();
+        var nodes = PathwayFlow.Nodes.Select(n => new PathwayNode(n.Id, n.Label, values[n.Id])).ToList();
+        var links = PathwayFlow.Links.Select(l => new PathwayLink(l.Source, l.Target, values[l.Target])).ToList();
 
         return Csv.Wanted(format)
-            ? Csv.File($"pathway-{from}-{to}.csv", ["node", "label", "value"], nodes.Select(n => new object?[] { n.id, n.label, n.value }))
-            : Results.Ok(new { from = window.From, to = window.To, nodes, links });
+            ? Csv.File($"pathway-{from}-{to}.csv", ["node", "label", "value"], nodes.Select(n => new object?[] { n.Id, n.Label, n.Value }))
+            : TypedResults.Ok(new PathwayResponse(window.From, window.To, nodes, links));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -41,7 +42,8 @@ public static class GetSeries
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis/series")]
-    public static async Task<IResult> Get(
+    [EndpointSummary("KPIs period by period, for trends")]
+    public static async Task<Results<Ok<SeriesResponse>, FileContentHttpResult>> Get(
         ClaimsPrincipal user, string from, string to, string? by, string? keys, string? format, bool? publication, KpiQuery query, CancellationToken ct)
     {
         var published = publication == true;
@@ -57,26 +59,18 @@ public static class GetSeries
             points.Add((period, await reading.RunAsync(period.Window, ct)));
         }
 
-        var series = kpis.Select(k => new
-        {
-            key = k.Key,
-            title = k.Title,
-            kind = KindOf(k),
-            points = points.Select(p => (p.Period, Figure: Figures.Of(k, p.Answer.Values[k.Key], published))).Select(p => new
-            {
-                from = p.Period.Window.From,
-                to = p.Period.Window.To,
-                label = p.Period.Label,
-                value = p.Figure.Value,
-                numerator = p.Figure.Numerator,
-                denominator = p.Figure.Denominator,
-            }).ToList(),
-        }).ToList();
+        var series = kpis.Select(k => new KpiSeries(
+            k.Key,
+            k.Title,
+            KindOf(k),
+            points.Select(p => (p.Period, Figure: Figures.Of(k, p.Answer.Values[k.Key], published))).Select(p => new SeriesPoint(
+                p.Period.Window.From, p.Period.Window.To, p.Period.Label, p.Figure.Value, p.Figure.Numerator, p.Figure.Denominator)).ToList()))
+            .ToList();
 
         return Csv.Wanted(format)
             ? Csv.File($"series-{from}-{to}.csv", ["kpi", "period", "from", "to", "value", "numerator", "denominator"],
-                series.SelectMany(s => s.points.Select(p => new object?[] { s.key, p.label, p.from, p.to, p.value, p.numerator, p.denominator })))
-            : Results.Ok(new { by = kind.ToString().ToLowerInvariant(), from = range.From, to = range.To, publication = published, series });
+                series.SelectMany(s => s.Points.Select(p => new object?[] { s.Key, p.Label, p.From, p.To, p.Value, p.Numerator, p.Denominator })))
+            : TypedResults.Ok(new SeriesResponse(kind.ToString().ToLowerInvariant(), range.From, range.To, published, series));
     }
 
     public static string KindOf(Kpi kpi) => KpiGroups.KindOf(kpi);

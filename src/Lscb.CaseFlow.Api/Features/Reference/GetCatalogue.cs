@@ -31,6 +31,7 @@ public static class GetCatalogue
 {
     [Authorize]
     [WolverineGet("/api/catalogue")]
+    [EndpointSummary("The KPI stages, code lists and the roles each route needs, for the dashboard")]
     public static Catalogue Get(EndpointDataSource endpoints) => new(
         KpiGroups.All.Select(g => new CatalogueGroup(g.Id, g.Heading, g.Question,
             g.Kpis.Select(k => new CatalogueKpi(k.Key, k.Title, k.Summary, KpiGroups.KindOf(k))).ToList())).ToList(),

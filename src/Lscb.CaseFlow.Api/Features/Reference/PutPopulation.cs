@@ -1,3 +1,5 @@
+using Lscb.CaseFlow.Api.Host.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -18,14 +20,16 @@ public static class PutPopulation
 
     private const string Expected = "{ \"children\": N } with N a positive whole number";
 
-    public static IResult? Check(int year, PopulationEstimate? body) =>
+    public static ProblemHttpResult? Check(int year, PopulationEstimate? body) =>
         year is < 1990 or > 2100 || body is null || body.Children <= 0
             ? Problems.BadRequest("Invalid population", $"The year must be 1990–2100 and the body {Expected}.")
             : null;
 
     [Authorize(Roles = Roles.Admin)]
     [WolverinePut("/api/reference/population/{year}")]
-    public static async Task<IResult> Put(ClaimsPrincipal user, int year, HttpRequest request, TenantDatabases databases, CancellationToken ct)
+    [EndpointSummary("Set a year's population aged 0–17, used for every rate per 10,000")]
+    [RequestBody(typeof(PopulationEstimate), "application/json")]
+    public static async Task<Results<NoContent, ProblemHttpResult>> Put(ClaimsPrincipal user, int year, HttpRequest request, TenantDatabases databases, CancellationToken ct)
     {
         var (body, malformed) = await JsonBody.ReadAsync<PopulationEstimate>(request, Expected, ct);
         if ((malformed ?? Check(year, body)) is { } problem)
@@ -41,6 +45,6 @@ public static class PutPopulation
         cmd.Parameters.AddWithValue("year", year);
         cmd.Parameters.AddWithValue("children", body!.Children);
         await cmd.ExecuteNonQueryAsync(ct);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 }

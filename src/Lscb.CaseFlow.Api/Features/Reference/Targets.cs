@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Mvc;
+using Lscb.CaseFlow.Api.Host.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -14,6 +17,7 @@ public static class GetTargets
 {
     [Authorize(Roles = Roles.Analyst + "," + Roles.Admin)]
     [WolverineGet("/api/targets")]
+    [EndpointSummary("The local targets, one per KPI that has one")]
     public static async Task<IReadOnlyList<TargetBody>> Get(ClaimsPrincipal user, TargetStore targets, CancellationToken ct) =>
         (await targets.AllAsync(user.TenantId(), ct))
             .Select(t => new TargetBody(t.Key, t.Value.Value, t.Value.Limit, t.Value.Direction.ToString().ToLowerInvariant()))
@@ -28,7 +32,7 @@ public static class PutTarget
 {
     private const string Expected = "{ \"target\": N, \"limit\": N (optional), \"direction\": \"lower\" or \"higher\" }";
 
-    public static IResult? Check(string key, TargetBody? body)
+    public static ProblemHttpResult? Check(string key, TargetBody? body)
     {
         var problems = new List<string>();
         if (KpiDefinitions.All.All(k => k.Key != key))
@@ -57,7 +61,9 @@ public static class PutTarget
 
     [Authorize(Roles = Roles.Admin)]
     [WolverinePut("/api/targets/{key}")]
-    public static async Task<IResult> Put(ClaimsPrincipal user, string key, HttpRequest request, TargetStore targets, CancellationToken ct)
+    [EndpointSummary("Set a KPI's local target")]
+    [RequestBody(typeof(TargetBody), "application/json")]
+    public static async Task<Results<NoContent, ProblemHttpResult>> Put(ClaimsPrincipal user, string key, HttpRequest request, TargetStore targets, CancellationToken ct)
     {
         var (body, malformed) = await JsonBody.ReadAsync<TargetBody>(request, Expected, ct);
         if ((malformed ?? Check(key, body)) is { } problem)
@@ -66,7 +72,7 @@ public static class PutTarget
         }
 
         await targets.SetAsync(user.TenantId(), key, body!.ToTarget(), ct);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 }
 
@@ -75,8 +81,10 @@ public static class DeleteTarget
 {
     [Authorize(Roles = Roles.Admin)]
     [WolverineDelete("/api/targets/{key}")]
-    public static async Task<IResult> Delete(ClaimsPrincipal user, string key, TargetStore targets, CancellationToken ct) =>
-        await targets.RemoveAsync(user.TenantId(), key, ct) ? Results.NoContent() : Problems.NotFound($"No target is set for '{key}'.");
+    [EndpointSummary("Remove a KPI's local target")]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(ClaimsPrincipal user, string key, TargetStore targets, CancellationToken ct) =>
+        await targets.RemoveAsync(user.TenantId(), key, ct) ? TypedResults.NoContent() : Problems.NotFound($"No target is set for '{key}'.");
 }
 
 public sealed record TargetBody(string? Key, double? Target, double? Limit, string Direction)

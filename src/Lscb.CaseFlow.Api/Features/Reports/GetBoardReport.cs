@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -22,7 +23,9 @@ public static class GetBoardReport
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/reports/board")]
-    public static async Task<IResult> Get(
+    [EndpointSummary("The board report of a window, as HTML or Markdown")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/html", "text/markdown")]
+    public static async Task<ContentHttpResult> Get(
         ClaimsPrincipal user, HttpResponse response, string from, string to, string? format, bool? publication, Comparisons comparisons, KpiQuery query, CancellationToken ct)
     {
         var window = WindowQuery.Parse(from, to);
@@ -33,7 +36,7 @@ public static class GetBoardReport
         // The printable report carries its own styles and no script.
         response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
         return string.Equals(format, "markdown", StringComparison.OrdinalIgnoreCase)
-            ? Results.Text(report.ToMarkdown(), "text/markdown; charset=utf-8", Encoding.UTF8)
-            : Results.Text(report.ToHtml(), "text/html; charset=utf-8", Encoding.UTF8);
+            ? TypedResults.Text(report.ToMarkdown(), "text/markdown; charset=utf-8", Encoding.UTF8)
+            : TypedResults.Text(report.ToHtml(), "text/html; charset=utf-8", Encoding.UTF8);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
@@ -14,20 +16,23 @@ public static class GetHealth
 {
     [AllowAnonymous]
     [WolverineGet("/health")]
-    public static async Task<IResult> Get(DatabaseHealth health, HttpResponse response, CancellationToken ct)
+    [EndpointSummary("Readiness: 200 while every database answers, 503 while one does not")]
+    [ProducesResponseType<Health>(StatusCodes.Status503ServiceUnavailable)]
+    public static async Task<Results<Ok<Health>, JsonHttpResult<Health>>> Get(DatabaseHealth health, HttpResponse response, CancellationToken ct)
     {
         var state = await health.CheckAsync(ct);
         if (state.Unavailable == 0)
         {
-            return Results.Ok(new Health("healthy", state.Databases, 0, state.CheckedAt));
+            return TypedResults.Ok(new Health("healthy", state.Databases, 0, state.CheckedAt));
         }
 
         response.Headers.RetryAfter = "5";
-        return Results.Json(new Health("unavailable", state.Databases, state.Unavailable, state.CheckedAt), statusCode: StatusCodes.Status503ServiceUnavailable);
+        return TypedResults.Json(new Health("unavailable", state.Databases, state.Unavailable, state.CheckedAt), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     [AllowAnonymous]
     [WolverineGet("/health/live")]
+    [EndpointSummary("Liveness: 200 while the process serves HTTP")]
     public static Health Live() => new("live", null, null, null);
 
     /// <summary>

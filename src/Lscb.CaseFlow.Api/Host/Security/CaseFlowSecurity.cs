@@ -9,8 +9,8 @@ namespace Lscb.CaseFlow.Api.Host.Security;
 /// <summary>
 /// Who may call what. API keys from configuration (<c>CaseFlow:ApiKeys</c>); optionally JWT bearer tokens from a
 /// council's identity provider (<c>CaseFlow:Jwt:Authority</c>, <c>:Audience</c>, roles from <c>:RoleClaim</c>,
-/// the authority from <c>:TenantClaim</c>). Every endpoint needs a role, except <c>/health</c>; the dashboard's
-/// static files are served before authorization.
+/// the authority from <c>:TenantClaim</c>). Every endpoint needs a role, except <c>/health</c> and the OpenAPI description
+/// (<c>/openapi/v1.json</c>); the static files are served before authorization.
 /// </summary>
 public static class CaseFlowSecurity
 {

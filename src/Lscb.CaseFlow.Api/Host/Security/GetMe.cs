@@ -11,12 +11,14 @@ namespace Lscb.CaseFlow.Api.Host.Security;
 public static class GetMe
 {
     [WolverineGet("/api/me")]
-    public static object Get(ClaimsPrincipal user) => new
-    {
-        id = user.Id(),
-        name = user.Name(),
-        tenant = user.TenantId(),
-        roles = Roles.All.Where(user.IsInRole).ToList(),
-        sources = user.FindAll(Caller.SourceClaim).Select(c => c.Value).ToList(),
-    };
+    [EndpointSummary("Who the caller is: its id, name, authority, roles and sources")]
+    public static MeResponse Get(ClaimsPrincipal user) => new(
+        user.Id(),
+        user.Name(),
+        user.TenantId(),
+        Roles.All.Where(user.IsInRole).ToList(),
+        user.FindAll(Caller.SourceClaim).Select(c => c.Value).ToList());
+
+    /// <summary>The caller: the sources it may send events from, its roles and its authority (tenant).</summary>
+    public sealed record MeResponse(string Id, string Name, string Tenant, IReadOnlyList<string> Roles, IReadOnlyList<string> Sources);
 }

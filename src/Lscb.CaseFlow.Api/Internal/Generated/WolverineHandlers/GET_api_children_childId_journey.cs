@@ -40,9 +40,9 @@ namespace Internal.Generated.WolverineHandlers
             var reason = httpContext.Request.Query["reason"];
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Journeys.GetJourney.Get(httpContext.User, httpContext.Request, childId, asOf, reason, _documentStore, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfJourneyResponseAndProblemHttpResult = await Lscb.CaseFlow.Api.Features.Journeys.GetJourney.Get(httpContext.User, httpContext.Request, childId, asOf, reason, _documentStore, _accessLog, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfJourneyResponseAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

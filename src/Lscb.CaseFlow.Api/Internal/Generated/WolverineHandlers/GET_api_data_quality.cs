@@ -58,9 +58,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.DataQuality.GetDataQuality.Get(httpContext.User, httpContext.Request, childId, rule, reason, limit, offset, _tenantDatabases, _accessLog, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfFindingsResponseAndProblemHttpResult = await Lscb.CaseFlow.Api.Features.DataQuality.GetDataQuality.Get(httpContext.User, httpContext.Request, childId, rule, reason, limit, offset, _tenantDatabases, _accessLog, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfFindingsResponseAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -36,9 +36,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Kpis.GetConsentHypothesis.Get(httpContext.User, from, to, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var okOfConsentHypothesisResponse = await Lscb.CaseFlow.Api.Features.Kpis.GetConsentHypothesis.Get(httpContext.User, from, to, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await okOfConsentHypothesisResponse.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -50,9 +50,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Kpis.GetKpis.Get(httpContext.User, from, to, format, publication, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfKpisResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetKpis.Get(httpContext.User, from, to, format, publication, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfKpisResponseAndFileContentHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -50,9 +50,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Kpis.GetComparison.Get(httpContext.User, from, to, format, publication, _comparisons, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfComparisonResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetComparison.Get(httpContext.User, from, to, format, publication, _comparisons, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfComparisonResponseAndFileContentHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

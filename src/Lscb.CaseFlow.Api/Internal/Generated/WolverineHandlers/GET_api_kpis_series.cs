@@ -52,9 +52,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Kpis.GetSeries.Get(httpContext.User, from, to, by, keys, format, publication, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfSeriesResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetSeries.Get(httpContext.User, from, to, by, keys, format, publication, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfSeriesResponseAndFileContentHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -23,10 +23,10 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Host.Security.GetMe").SetTag("http.route", "/api/me").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var result_of_Get_response = Lscb.CaseFlow.Api.Host.Security.GetMe.Get(httpContext.User);
+            var meResponse_response = Lscb.CaseFlow.Api.Host.Security.GetMe.Get(httpContext.User);
 
             // Writing the response body to JSON because this was the first 'return variable' in the method signature
-            await WriteJsonAsync(httpContext, result_of_Get_response, 404);
+            await WriteJsonAsync(httpContext, meResponse_response, 404);
         }
     }
 

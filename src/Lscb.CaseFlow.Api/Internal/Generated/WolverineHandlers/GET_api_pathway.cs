@@ -37,9 +37,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Kpis.GetPathway.Get(httpContext.User, from, to, format, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfPathwayResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetPathway.Get(httpContext.User, from, to, format, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfPathwayResponseAndFileContentHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -53,9 +53,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Reports.GetBoardReport.Get(httpContext.User, httpContext.Response, from, to, format, publication, _comparisons, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var contentHttpResult = await Lscb.CaseFlow.Api.Features.Reports.GetBoardReport.Get(httpContext.User, httpContext.Response, from, to, format, publication, _comparisons, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await contentHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -26,9 +26,9 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Host.Health.GetHealth").SetTag("http.route", "/health").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Host.Health.GetHealth.Get(_databaseHealth, httpContext.Response, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfHealthAndJsonHttpResultOfHealth = await Lscb.CaseFlow.Api.Host.Health.GetHealth.Get(_databaseHealth, httpContext.Response, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfHealthAndJsonHttpResultOfHealth.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -31,9 +31,9 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Features.Ingesting.PostEvents").SetTag("http.route", "/api/events").SetTag("http.request.method", "POST");
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Ingesting.PostEvents.Post(httpContext.User, httpContext.Request, _incomingEventValidator, _eventIngestor, _loggerFactory, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfBatchAcceptedAndProblemHttpResult = await Lscb.CaseFlow.Api.Features.Ingesting.PostEvents.Post(httpContext.User, httpContext.Request, _incomingEventValidator, _eventIngestor, _loggerFactory, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfBatchAcceptedAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -33,9 +33,9 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Features.Importing.PostImports").SetTag("http.route", "/api/imports/annex-a").SetTag("http.request.method", "POST");
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Importing.PostImports.PostAnnexA(httpContext.User, httpContext.Request, _pseudonymiser, _historyImporter, _importGate, _loggerOfImportGate, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfImportAnswerAndProblemHttpResult = await Lscb.CaseFlow.Api.Features.Importing.PostImports.PostAnnexA(httpContext.User, httpContext.Request, _pseudonymiser, _historyImporter, _importGate, _loggerOfImportGate, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfImportAnswerAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -34,9 +34,9 @@ namespace Internal.Generated.WolverineHandlers
             var year = httpContext.Request.Query["year"];
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Importing.PostImports.PostCinCensus(httpContext.User, httpContext.Request, year, _pseudonymiser, _historyImporter, _importGate, _loggerOfImportGate, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfImportAnswerAndProblemHttpResult = await Lscb.CaseFlow.Api.Features.Importing.PostImports.PostCinCensus(httpContext.User, httpContext.Request, year, _pseudonymiser, _historyImporter, _importGate, _loggerOfImportGate, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfImportAnswerAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -38,9 +38,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Lscb.CaseFlow.Api.Features.Reference.PutPopulation.Put(httpContext.User, year, httpContext.Request, _tenantDatabases, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfNoContentAndProblemHttpResult = await Lscb.CaseFlow.Api.Features.Reference.PutPopulation.Put(httpContext.User, year, httpContext.Request, _tenantDatabases, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfNoContentAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 
