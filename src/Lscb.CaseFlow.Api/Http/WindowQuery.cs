@@ -4,9 +4,23 @@ using Wolverine.Http;
 
 namespace Lscb.CaseFlow.Api.Http;
 
-/// <summary>The <c>from</c>/<c>to</c> query parameters every window endpoint takes.</summary>
+/// <summary>A window as a caller asked for it: its dates, or the problem to answer instead (then the dates mean nothing).</summary>
+public sealed record AskedWindow(Window Window, ProblemDetails Problem);
+
+/// <summary>
+/// The <c>from</c>/<c>to</c> query parameters every window endpoint takes, read once in the endpoint's <c>Load</c>:
+/// its <c>Validate</c> answers the problem, its handler takes the window.
+/// </summary>
 public static class WindowQuery
 {
+    /// <summary>The window of <paramref name="from"/> and <paramref name="to"/>, checked.</summary>
+    public static AskedWindow Read(string? from, string? to) =>
+        new(Parse(from ?? "", to ?? ""), Validate(from, to));
+
+    /// <summary>As <see cref="Read"/>, and leaving a year before it to compare with.</summary>
+    public static AskedWindow ReadWithYearEarlier(string? from, string? to) =>
+        new(Parse(from ?? "", to ?? ""), ValidateWithYearEarlier(from, to));
+
     public static ProblemDetails Validate(string? from, string? to)
     {
         var errors = new List<string>();

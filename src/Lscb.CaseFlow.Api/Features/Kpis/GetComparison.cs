@@ -14,18 +14,20 @@ namespace Lscb.CaseFlow.Api.Features.Kpis;
 /// </summary>
 public static class GetComparison
 {
-    public static ProblemDetails Validate(string? from, string? to) => WindowQuery.ValidateWithYearEarlier(from, to);
+    public static AskedWindow Load(string? from, string? to) => WindowQuery.ReadWithYearEarlier(from, to);
+
+    public static ProblemDetails Validate(AskedWindow asked) => asked.Problem;
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis/comparison")]
     [EndpointSummary("Every KPI of a window beside a year earlier, the DfE's published figures and the local target")]
     public static async Task<Results<Ok<ComparisonResponse>, FileContentHttpResult>> Get(
-        ClaimsPrincipal user, string from, string to, string? format, bool? publication, Comparisons comparisons, CancellationToken ct)
+        ClaimsPrincipal user, AskedWindow asked, string? format, bool? publication, Comparisons comparisons, CancellationToken ct)
     {
-        var report = await comparisons.ForAsync(WindowQuery.Parse(from, to), user.TenantId(), ct, publication == true);
+        var report = await comparisons.ForAsync(asked.Window, user.TenantId(), ct, publication == true);
         if (Csv.Wanted(format))
         {
-            return Csv.File($"kpis-{from}-{to}.csv",
+            return Csv.File($"kpis-{asked.Window.From:yyyy-MM-dd}-{asked.Window.To:yyyy-MM-dd}.csv",
                 ["kpi", "title", "value", "numerator", "denominator", "previousYear", "england", "region", "authorityPublished",
                  "neighboursMedian", "neighboursMean", "benchmarkYear", "target", "limit", "rag", "sentence"],
                 report.Kpis.Select(k => (k, Now: Figures.Of(k.Kpi, k.Current, report.Publication), Then: Figures.Of(k.Kpi, k.PreviousYear, report.Publication)))

@@ -16,14 +16,16 @@ namespace Lscb.CaseFlow.Api.Features.Kpis;
 /// </summary>
 public static class GetConsentHypothesis
 {
-    public static ProblemDetails Validate(string? from, string? to) => WindowQuery.Validate(from, to);
+    public static AskedWindow Load(string? from, string? to) => WindowQuery.Read(from, to);
+
+    public static ProblemDetails Validate(AskedWindow asked) => asked.Problem;
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/hypothesis/consent")]
     [EndpointSummary("Re-referral rates after declined consent for early help, and otherwise")]
-    public static async Task<Ok<ConsentHypothesisResponse>> Get(ClaimsPrincipal user, string from, string to, KpiQuery query, CancellationToken ct)
+    public static async Task<Ok<ConsentHypothesisResponse>> Get(ClaimsPrincipal user, AskedWindow asked, KpiQuery query, CancellationToken ct)
     {
-        var window = WindowQuery.Parse(from, to);
+        var window = asked.Window;
         var counts = await query.CountAsync(ConsentHypothesis.Measures, window, user.TenantId(), ct);
         var result = ConsentHypothesis.Evaluate(m => counts[m]);
         return TypedResults.Ok(new ConsentHypothesisResponse(

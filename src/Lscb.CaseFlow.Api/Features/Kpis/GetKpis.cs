@@ -13,18 +13,20 @@ namespace Lscb.CaseFlow.Api.Features.Kpis;
 /// <summary><c>GET /api/kpis?from=&amp;to=</c>: every measure of <c>kpis.md</c> for a window.</summary>
 public static class GetKpis
 {
-    public static ProblemDetails Validate(string? from, string? to) => WindowQuery.Validate(from, to);
+    public static AskedWindow Load(string? from, string? to) => WindowQuery.Read(from, to);
+
+    public static ProblemDetails Validate(AskedWindow asked) => asked.Problem;
 
     [Authorize(Roles = Roles.Analyst)]
     [WolverineGet("/api/kpis")]
     [EndpointSummary("Every KPI of a window (kpis.md)")]
     public static async Task<Results<Ok<KpisResponse>, FileContentHttpResult>> Get(
-        ClaimsPrincipal user, string from, string to, string? format, bool? publication, KpiQuery query, CancellationToken ct)
+        ClaimsPrincipal user, AskedWindow asked, string? format, bool? publication, KpiQuery query, CancellationToken ct)
     {
-        var answer = await query.RunAsync(WindowQuery.Parse(from, to), user.TenantId(), ct);
+        var answer = await query.RunAsync(asked.Window, user.TenantId(), ct);
         var published = publication == true;
         return Csv.Wanted(format)
-            ? Csv.File($"kpis-{from}-{to}.csv", ["kpi", "value", "numerator", "denominator"],
+            ? Csv.File($"kpis-{asked.Window.From:yyyy-MM-dd}-{asked.Window.To:yyyy-MM-dd}.csv", ["kpi", "value", "numerator", "denominator"],
                 KpiDefinitions.All.Select(k => Figures.Of(k, answer.Values[k.Key], published))
                     .Zip(KpiDefinitions.All, (f, k) => new[] { k.Key, f.Value, f.Numerator, f.Denominator }))
             : TypedResults.Ok(ToResponse(answer, published));

@@ -16,12 +16,13 @@ public static class GetSeries
 {
     public const int MaxPeriods = 120;
 
-    public static ProblemDetails Validate(string? from, string? to, string? by, string? keys)
+    public static AskedWindow Load(string? from, string? to) => WindowQuery.Read(from, to);
+
+    public static ProblemDetails Validate(AskedWindow asked, string? by, string? keys)
     {
-        var window = WindowQuery.Validate(from, to);
-        if (window != WolverineContinue.NoProblems)
+        if (asked.Problem != WolverineContinue.NoProblems)
         {
-            return window;
+            return asked.Problem;
         }
 
         var problems = new List<string>();
@@ -29,7 +30,7 @@ public static class GetSeries
         {
             problems.Add("'by' must be month, quarter or year.");
         }
-        else if (Periods.Covering(WindowQuery.Parse(from!, to!), kind).Count > MaxPeriods)
+        else if (Periods.Covering(asked.Window, kind).Count > MaxPeriods)
         {
             problems.Add($"At most {MaxPeriods} periods at once: choose a longer period or a shorter range.");
         }
@@ -44,13 +45,13 @@ public static class GetSeries
     [WolverineGet("/api/kpis/series")]
     [EndpointSummary("KPIs period by period, for trends")]
     public static async Task<Results<Ok<SeriesResponse>, FileContentHttpResult>> Get(
-        ClaimsPrincipal user, string from, string to, string? by, string? keys, string? format, bool? publication, KpiQuery query, CancellationToken ct)
+        ClaimsPrincipal user, AskedWindow asked, string? by, string? keys, string? format, bool? publication, KpiQuery query, CancellationToken ct)
     {
         var published = publication == true;
         TryKind(by, out var kind);
         var wanted = Keys(keys).ToHashSet();
         var kpis = KpiDefinitions.All.Where(k => wanted.Count == 0 || wanted.Contains(k.Key)).ToList();
-        var range = WindowQuery.Parse(from, to);
+        var range = asked.Window;
 
         var points = new List<(Period Period, KpiAnswer Answer)>();
         var reading = await query.ReadingAsync(user.TenantId(), ct);
@@ -68,7 +69,7 @@ public static class GetSeries
             .ToList();
 
         return Csv.Wanted(format)
-            ? Csv.File($"series-{from}-{to}.csv", ["kpi", "period", "from", "to", "value", "numerator", "denominator"],
+            ? Csv.File($"series-{range.From:yyyy-MM-dd}-{range.To:yyyy-MM-dd}.csv", ["kpi", "period", "from", "to", "value", "numerator", "denominator"],
                 series.SelectMany(s => s.Points.Select(p => new object?[] { s.Key, p.Label, p.From, p.To, p.Value, p.Numerator, p.Denominator })))
             : TypedResults.Ok(new SeriesResponse(kind.ToString().ToLowerInvariant(), range.From, range.To, published, series));
     }

@@ -16,9 +16,11 @@ namespace Lscb.CaseFlow.Api.Features.Reports;
 /// <summary><c>GET /api/reports/board?from=&amp;to=[&amp;format=html|markdown]</c>: the board's report, printable.</summary>
 public static class GetBoardReport
 {
-    public static ProblemDetails Validate(string? from, string? to, string? format) =>
+    public static AskedWindow Load(string? from, string? to) => WindowQuery.ReadWithYearEarlier(from, to);
+
+    public static ProblemDetails Validate(AskedWindow asked, string? format) =>
         format?.ToLowerInvariant() is null or "html" or "markdown"
-            ? WindowQuery.ValidateWithYearEarlier(from, to)
+            ? asked.Problem
             : new ProblemDetails { Status = 400, Title = "Invalid format", Detail = "'format' must be html or markdown." };
 
     [Authorize(Roles = Roles.Analyst)]
@@ -26,9 +28,9 @@ public static class GetBoardReport
     [EndpointSummary("The board report of a window, as HTML or Markdown")]
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/html", "text/markdown")]
     public static async Task<ContentHttpResult> Get(
-        ClaimsPrincipal user, HttpResponse response, string from, string to, string? format, bool? publication, Comparisons comparisons, KpiQuery query, CancellationToken ct)
+        ClaimsPrincipal user, HttpResponse response, AskedWindow asked, string? format, bool? publication, Comparisons comparisons, KpiQuery query, CancellationToken ct)
     {
-        var window = WindowQuery.Parse(from, to);
+        var window = asked.Window;
         var comparison = await comparisons.ForAsync(window, user.TenantId(), ct, publication == true);
         var counts = await query.CountAsync(ConsentHypothesis.Measures, window, user.TenantId(), ct);
         var report = new BoardReport(comparison, ConsentHypothesis.Evaluate(m => counts[m]));

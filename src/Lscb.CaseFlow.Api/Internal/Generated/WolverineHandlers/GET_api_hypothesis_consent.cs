@@ -26,7 +26,8 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Features.Kpis.GetConsentHypothesis").SetTag("http.route", "/api/hypothesis/consent").SetTag("http.request.method", "GET");
             var from = httpContext.Request.Query["from"];
             var to = httpContext.Request.Query["to"];
-            var problemDetails1 = Lscb.CaseFlow.Api.Features.Kpis.GetConsentHypothesis.Validate(from, to);
+            var askedWindow = Lscb.CaseFlow.Api.Features.Kpis.GetConsentHypothesis.Load(from, to);
+            var problemDetails1 = Lscb.CaseFlow.Api.Features.Kpis.GetConsentHypothesis.Validate(askedWindow);
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -36,7 +37,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var okOfConsentHypothesisResponse = await Lscb.CaseFlow.Api.Features.Kpis.GetConsentHypothesis.Get(httpContext.User, from, to, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var okOfConsentHypothesisResponse = await Lscb.CaseFlow.Api.Features.Kpis.GetConsentHypothesis.Get(httpContext.User, askedWindow, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
             await okOfConsentHypothesisResponse.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -24,8 +24,6 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Features.Kpis.GetKpis").SetTag("http.route", "/api/kpis").SetTag("http.request.method", "GET");
-            var from = httpContext.Request.Query["from"];
-            var to = httpContext.Request.Query["to"];
             var format = httpContext.Request.Query["format"];
             string publication_rawValue = httpContext.Request.Query["publication"];
             System.Nullable<bool> publication = default;
@@ -40,7 +38,10 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
-            var problemDetails1 = Lscb.CaseFlow.Api.Features.Kpis.GetKpis.Validate(from, to);
+            var from = httpContext.Request.Query["from"];
+            var to = httpContext.Request.Query["to"];
+            var askedWindow = Lscb.CaseFlow.Api.Features.Kpis.GetKpis.Load(from, to);
+            var problemDetails1 = Lscb.CaseFlow.Api.Features.Kpis.GetKpis.Validate(askedWindow);
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -50,7 +51,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfKpisResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetKpis.Get(httpContext.User, from, to, format, publication, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfKpisResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetKpis.Get(httpContext.User, askedWindow, format, publication, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfKpisResponseAndFileContentHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

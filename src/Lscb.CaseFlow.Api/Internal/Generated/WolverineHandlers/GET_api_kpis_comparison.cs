@@ -24,8 +24,6 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Features.Kpis.GetComparison").SetTag("http.route", "/api/kpis/comparison").SetTag("http.request.method", "GET");
-            var from = httpContext.Request.Query["from"];
-            var to = httpContext.Request.Query["to"];
             var format = httpContext.Request.Query["format"];
             string publication_rawValue = httpContext.Request.Query["publication"];
             System.Nullable<bool> publication = default;
@@ -40,7 +38,10 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
-            var problemDetails1 = Lscb.CaseFlow.Api.Features.Kpis.GetComparison.Validate(from, to);
+            var from = httpContext.Request.Query["from"];
+            var to = httpContext.Request.Query["to"];
+            var askedWindow = Lscb.CaseFlow.Api.Features.Kpis.GetComparison.Load(from, to);
+            var problemDetails1 = Lscb.CaseFlow.Api.Features.Kpis.GetComparison.Validate(askedWindow);
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -50,7 +51,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfComparisonResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetComparison.Get(httpContext.User, from, to, format, publication, _comparisons, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfComparisonResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetComparison.Get(httpContext.User, askedWindow, format, publication, _comparisons, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfComparisonResponseAndFileContentHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -24,8 +24,6 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Features.Kpis.GetSeries").SetTag("http.route", "/api/kpis/series").SetTag("http.request.method", "GET");
-            var from = httpContext.Request.Query["from"];
-            var to = httpContext.Request.Query["to"];
             var by = httpContext.Request.Query["by"];
             var keys = httpContext.Request.Query["keys"];
             var format = httpContext.Request.Query["format"];
@@ -42,7 +40,10 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
-            var problemDetails1 = Lscb.CaseFlow.Api.Features.Kpis.GetSeries.Validate(from, to, by, keys);
+            var from = httpContext.Request.Query["from"];
+            var to = httpContext.Request.Query["to"];
+            var askedWindow = Lscb.CaseFlow.Api.Features.Kpis.GetSeries.Load(from, to);
+            var problemDetails1 = Lscb.CaseFlow.Api.Features.Kpis.GetSeries.Validate(askedWindow, by, keys);
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -52,7 +53,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfSeriesResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetSeries.Get(httpContext.User, from, to, by, keys, format, publication, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfSeriesResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetSeries.Get(httpContext.User, askedWindow, by, keys, format, publication, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfSeriesResponseAndFileContentHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -24,10 +24,11 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Features.Kpis.GetPathway").SetTag("http.route", "/api/pathway").SetTag("http.request.method", "GET");
+            var format = httpContext.Request.Query["format"];
             var from = httpContext.Request.Query["from"];
             var to = httpContext.Request.Query["to"];
-            var format = httpContext.Request.Query["format"];
-            var problemDetails1 = Lscb.CaseFlow.Api.Features.Kpis.GetPathway.Validate(from, to);
+            var askedWindow = Lscb.CaseFlow.Api.Features.Kpis.GetPathway.Load(from, to);
+            var problemDetails1 = Lscb.CaseFlow.Api.Features.Kpis.GetPathway.Validate(askedWindow);
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -37,7 +38,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfPathwayResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetPathway.Get(httpContext.User, from, to, format, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfPathwayResponseAndFileContentHttpResult = await Lscb.CaseFlow.Api.Features.Kpis.GetPathway.Get(httpContext.User, askedWindow, format, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfPathwayResponseAndFileContentHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

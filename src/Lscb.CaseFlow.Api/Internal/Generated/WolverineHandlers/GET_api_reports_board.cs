@@ -27,8 +27,6 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Lscb.CaseFlow.Api.Features.Reports.GetBoardReport").SetTag("http.route", "/api/reports/board").SetTag("http.request.method", "GET");
-            var from = httpContext.Request.Query["from"];
-            var to = httpContext.Request.Query["to"];
             var format = httpContext.Request.Query["format"];
             string publication_rawValue = httpContext.Request.Query["publication"];
             System.Nullable<bool> publication = default;
@@ -43,7 +41,10 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
-            var problemDetails1 = Lscb.CaseFlow.Api.Features.Reports.GetBoardReport.Validate(from, to, format);
+            var from = httpContext.Request.Query["from"];
+            var to = httpContext.Request.Query["to"];
+            var askedWindow = Lscb.CaseFlow.Api.Features.Reports.GetBoardReport.Load(from, to);
+            var problemDetails1 = Lscb.CaseFlow.Api.Features.Reports.GetBoardReport.Validate(askedWindow, format);
             // Evaluate whether the processing should stop if there are any problems
             if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
             {
@@ -53,7 +54,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var contentHttpResult = await Lscb.CaseFlow.Api.Features.Reports.GetBoardReport.Get(httpContext.User, httpContext.Response, from, to, format, publication, _comparisons, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var contentHttpResult = await Lscb.CaseFlow.Api.Features.Reports.GetBoardReport.Get(httpContext.User, httpContext.Response, askedWindow, format, publication, _comparisons, _kpiQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
             await contentHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
