@@ -25,7 +25,7 @@ var used = new List<string>();
 Extract("c1_children_in_need_referrals_and_rereferrals_*.csv", "referrals.csv", null,
     ["referral_count", "rereferral_percent"]);
 Extract("c4_children_in_need_section_47s_and_icpcs_*.csv", "s47-icpc.csv", null,
-    ["Section47", "ICPC"]);
+    ["Section47", "ICPC", "Duration_0-10_days", "Duration_11-15_days", "Duration_16-20_days", "Duration_21+_days"]);
 Extract("d3_cpps_subsequent_plan_*.csv", "plans-subsequent.csv", null,
     ["CPP_subsequent_percent"]);
 Extract("d5_cpps_at31march_by_duration_*.csv", "plans-at-31-march.csv", null,
@@ -198,7 +198,7 @@ void WriteReadme()
         | file | from | columns |
         | --- | --- | --- |
         | `referrals.csv` | c1 | referrals, re-referrals within 12 months as a % of referrals |
-        | `s47-icpc.csv` | c4 | section 47 enquiries, initial child protection conferences |
+        | `s47-icpc.csv` | c4 | section 47 enquiries, initial child protection conferences, conferences by working days from the enquiry's start (0–10, 11–15, 16–20, 21+) |
         | `plans-subsequent.csv` | d3 | plans starting in the year that were a second or subsequent plan, % |
         | `plans-at-31-march.csv` | d5 | children on a plan at 31 March |
         | `looked-after-at-31-march.csv` | cla, rows "Children looked after on 31 March each year" | children, rate per 10,000 (whole number; per the ONS 0–17 population of mid-(Y−1)) |

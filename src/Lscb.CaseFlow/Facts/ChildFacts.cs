@@ -43,8 +43,14 @@ public static class ChildFacts
                 case S47EnquiryStarted s47:
                     Add(FactKind.S47Started, e, Flag(Pathway.LedToInitialConference(history, s47), FactFlags.LedToConference));
                     break;
-                case InitialConferenceHeld:
-                    Add(FactKind.InitialConference, e);
+                case InitialConferenceHeld conference:
+                    var toConference = Timeliness.WorkingDaysOf(history, conference);
+                    Add(FactKind.InitialConference, e,
+                        Flag(toConference is not null, FactFlags.AfterItsEnquiry)
+                        | Flag(toConference <= Timeliness.ConferenceWorkingDays, FactFlags.Within15WorkingDays));
+                    break;
+                case AssessmentCompleted completed when Timeliness.WorkingDaysOf(history, completed) is { } took:
+                    Add(FactKind.AssessmentCompleted, e, Flag(took <= Timeliness.AssessmentWorkingDays, FactFlags.Within45WorkingDays));
                     break;
                 case PlanStarted start:
                     Add(FactKind.PlanStarted, e,
@@ -62,10 +68,37 @@ public static class ChildFacts
 
         facts.AddRange(Pathway.Plans(history).Select(p =>
             new Fact(childId, FactKind.Plan, p.StartedOn, Until: p.Ceased?.OccurredOn, Milestone: p.Reaches18MonthsOn)));
+        facts.AddRange(ReviewFacts(childId, history));
         facts.AddRange(Pathway.CareEpisodes(history).Select(c =>
             new Fact(childId, FactKind.CareEpisode, c.Start.OccurredOn, Flag(c.IsShortBreak, FactFlags.ShortBreak), c.Ended?.OccurredOn)));
         return facts;
     }
+
+    /// <summary>
+    /// The dates on which the child's plan (the latest started of its open plans) has had 3 months for its first review,
+    /// and within them those on which its reviews are on time: spans a point-in-time count reads at the window's end.
+    /// </summary>
+    private static IEnumerable<Fact> ReviewFacts(string childId, ChildHistory history)
+    {
+        foreach (var (plan, from, until) in Timeliness.CurrentPlanSpans(Pathway.Plans(history)))
+        {
+            var due = Later(from, plan.StartedOn.AddMonths(Timeliness.FirstReviewMonths));
+            if (until is { } u && due >= u)
+            {
+                continue;
+            }
+
+            yield return new Fact(childId, FactKind.PlanReviewsDue, due, Until: until);
+            var onTimeUntil = Timeliness.OnTimeUntil(history, plan).AddDays(1);
+            var end = until is { } e && e < onTimeUntil ? e : onTimeUntil;
+            if (due < end)
+            {
+                yield return new Fact(childId, FactKind.PlanReviewedOnTime, due, Until: end);
+            }
+        }
+    }
+
+    private static DateOnly Later(DateOnly a, DateOnly b) => a > b ? a : b;
 
     private static FactFlags Flag(bool condition, FactFlags flag) => condition ? flag : FactFlags.None;
 

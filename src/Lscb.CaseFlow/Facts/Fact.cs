@@ -17,6 +17,12 @@ public enum FactKind
     Plan = 11,
     /// <summary>A period of care's span: from its start to its end.</summary>
     CareEpisode = 12,
+    /// <summary>An assessment completed with a start on or before it (kpis.md's assessmentsCompleted).</summary>
+    AssessmentCompleted = 13,
+    /// <summary>Dates on which the child's plan has had 3 months for its first review (plansReviewedOnTimeRate's denominator).</summary>
+    PlanReviewsDue = 14,
+    /// <summary>The part of those dates on which every review so far was on time and none is overdue.</summary>
+    PlanReviewedOnTime = 15,
 }
 
 /// <summary>What the child's history says about a fact. Stored as bits: never renumber.</summary>
@@ -54,6 +60,12 @@ public enum FactFlags
     DecidedSection47 = 1 << 13,
     /// <summary>A referral of a child who declined consent in the 12 months before it.</summary>
     ConsentDeclinedWithin12MonthsBefore = 1 << 14,
+    /// <summary>An assessment completed within 45 working days of its start.</summary>
+    Within45WorkingDays = 1 << 15,
+    /// <summary>A conference naming an S47 enquiry that started on or before it.</summary>
+    AfterItsEnquiry = 1 << 16,
+    /// <summary>A conference within 15 working days of its enquiry's start.</summary>
+    Within15WorkingDays = 1 << 17,
 }
 
 /// <summary>

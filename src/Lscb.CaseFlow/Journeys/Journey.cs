@@ -30,6 +30,9 @@ public sealed record Journey(string ChildId, DateOnly AsOf, IReadOnlyList<Journe
         public const string PlanLasted2Years = "plan-lasted-2-years-or-more";
         public const string ShortBreak = "short-break";
         public const string Retracted = "retracted";
+        public const string AssessmentTimeliness = "assessment-working-days";
+        public const string ConferenceTimeliness = "conference-working-days";
+        public const string ReviewTimeliness = "review-timeliness";
     }
 
     /// <summary>
@@ -102,11 +105,45 @@ public sealed record Journey(string ChildId, DateOnly AsOf, IReadOnlyList<Journe
             case PlanCeased cease when Pathway.PlanOf(asAt, cease) is { } ceasedPlan && Pathway.Lasted2YearsOrMore(ceasedPlan, cease):
                 notes.Add(new(Codes.PlanLasted2Years, $"Plan lasted 2 years or more (started {ceasedPlan.StartedOn:yyyy-MM-dd})."));
                 break;
+            case AssessmentCompleted completed when Timeliness.WorkingDaysOf(asAt, completed) is { } took:
+                notes.Add(new(Codes.AssessmentTimeliness, took <= Timeliness.AssessmentWorkingDays
+                    ? $"Assessment completed in {took} working days (within 45)."
+                    : $"Assessment completed in {took} working days: {took - Timeliness.AssessmentWorkingDays} beyond the 45 allowed."));
+                break;
+            case InitialConferenceHeld conference when Timeliness.WorkingDaysOf(asAt, conference) is { } days:
+                notes.Add(new(Codes.ConferenceTimeliness, days <= Timeliness.ConferenceWorkingDays
+                    ? $"ICPC {days} working days after the S47 started (within 15)."
+                    : $"ICPC {days} working days after the S47 started: {days - Timeliness.ConferenceWorkingDays} beyond the 15 allowed."));
+                break;
+            case PlanReviewed review when Pathway.Plans(asAt).FirstOrDefault(p => p.PlanId == review.PlanId) is { } reviewed
+                && Timeliness.ReviewDeadlines(asAt, reviewed).Where(d => d.Review == review.OccurredOn)
+                    .Select(d => (DateOnly?)d.Due).FirstOrDefault() is { } due:
+                notes.Add(new(Codes.ReviewTimeliness, Late(review.OccurredOn, due)));
+                break;
             case BecameLookedAfter start when Pathway.CareEpisodes(asAt).FirstOrDefault(x => x.Start == start) is { IsShortBreak: true }:
                 notes.Add(new(Codes.ShortBreak, "Short-break placement: not counted as looked after."));
                 break;
         }
 
         return notes;
+    }
+
+    /// <summary>"Review on time (due by …)" or "review 2 weeks late (due by …)", in the words an auditor reads.</summary>
+    private static string Late(DateOnly review, DateOnly due)
+    {
+        var days = review.DayNumber - due.DayNumber;
+        if (days <= 0)
+        {
+            return $"Review on time (due by {due:yyyy-MM-dd}).";
+        }
+
+        var late = days switch
+        {
+            1 => "1 day",
+            < 14 => $"{days} days",
+            < 56 => $"{days / 7} weeks",
+            _ => $"{days / 30} months",
+        };
+        return $"Review {late} late (due by {due:yyyy-MM-dd}).";
     }
 }

@@ -14,21 +14,29 @@ public static class KpiGroups
     public static readonly KpiGroup FrontDoor = new("front", "The front door", "How many children are referred, and how many come back?",
         [Contacts, Referrals, ChildrenReferred, ReferralFamilies, ReferralRatePer10k, ReReferralRate, ContactsToAssessmentOrS47Rate]);
 
+    public static readonly KpiGroup AssessmentTimeliness = new("assessmentTime", "Assessments on time",
+        "Are children assessed within the 45 working days Working Together allows?",
+        [AssessmentsCompleted, AssessmentsWithin45WorkingDaysRate]);
+
     public static readonly KpiGroup EarlyHelp = new("early", "Early help", "Do children below the threshold get help, or does consent stand in the way?",
         [EarlyHelpReferrals, ConsentDeclined, ReReferralsAfterConsentDeclinedRate]);
 
     public static readonly KpiGroup Enquiries = new("enquiry", "Assessment and section 47", "Are S47 enquiries used for filtering?",
         [AssessmentsStarted, StrategyDiscussions, S47, S47RatePer10k, S47ToIcpcRate, Icpc, IcpcRatePer10k]);
 
-    public static readonly KpiGroup Plans = new("plans", "Child protection plans", "Do plans end at the right time, and do they hold?",
-        [ChildrenOnPlan, ChildrenOnPlanRatePer10k, PlansOver18MonthsRate, PlansStarted, RepeatPlansRate, RepeatPlansWithin2YearsRate,
-         PlansCeased, PlansCeasedLasting2YearsRate]);
+    public static readonly KpiGroup ConferenceTimeliness = new("conferenceTime", "Conferences on time",
+        "Are initial conferences held within 15 working days of the enquiry starting?",
+        [IcpcWithin15WorkingDaysRate]);
+
+    public static readonly KpiGroup Plans = new("plans", "Child protection plans", "Do plans end at the right time, hold, and get reviewed on time?",
+        [ChildrenOnPlan, ChildrenOnPlanRatePer10k, PlansOver18MonthsRate, PlansReviewedOnTimeRate, PlansStarted, RepeatPlansRate,
+         RepeatPlansWithin2YearsRate, PlansCeased, PlansCeasedLasting2YearsRate]);
 
     public static readonly KpiGroup Care = new("care", "Children looked after", "How many children are in care at the end of the window?",
         [ChildrenLookedAfter, ChildrenLookedAfterRatePer10k]);
 
     /// <summary>The stages in pathway order.</summary>
-    public static readonly IReadOnlyList<KpiGroup> All = [FrontDoor, EarlyHelp, Enquiries, Plans, Care];
+    public static readonly IReadOnlyList<KpiGroup> All = [FrontDoor, AssessmentTimeliness, EarlyHelp, Enquiries, ConferenceTimeliness, Plans, Care];
 
     /// <summary>KPIs no stage claims (none today; a new measure shows up here until it is placed).</summary>
     public static IReadOnlyList<Kpi> Ungrouped { get; } =

@@ -108,6 +108,25 @@ public static class KpiDefinitions
         "re-referrals in W at d whose child declined consent in [p, d), p the latest earlier referral, over re-referrals in W",
         new EventsIn(FactKind.Referral, FactFlags.ReReferral | FactFlags.ConsentDeclinedBefore), ReReferralsInW);
 
+    private static readonly EventsIn AssessmentsCompletedInW = new(FactKind.AssessmentCompleted);
+    private static readonly EventsIn ConferencesAfterTheirEnquiryInW = new(FactKind.InitialConference, FactFlags.AfterItsEnquiry);
+
+    public static readonly Kpi AssessmentsCompleted = new Kpi.Count("assessmentsCompleted", "Assessments completed",
+        "assessment-completed events in W whose assessmentId has an assessment-started of the same child dated on or before the completion",
+        AssessmentsCompletedInW);
+
+    public static readonly Kpi AssessmentsWithin45WorkingDaysRate = new Kpi.Percentage("assessmentsWithin45WorkingDaysRate", "Assessments completed within 45 working days",
+        "those counted in assessmentsCompleted with wd(s, c) ≤ 45, s the earliest such assessment-started, over assessmentsCompleted",
+        new EventsIn(FactKind.AssessmentCompleted, FactFlags.Within45WorkingDays), AssessmentsCompletedInW);
+
+    public static readonly Kpi IcpcWithin15WorkingDaysRate = new Kpi.Percentage("icpcWithin15WorkingDaysRate", "Conferences within 15 working days of the S47",
+        "icpc events in W dated i naming an s47Id whose earliest s47-started is dated s ≤ i, with wd(s, i) ≤ 15, over those icpc events",
+        new EventsIn(FactKind.InitialConference, FactFlags.AfterItsEnquiry | FactFlags.Within15WorkingDays), ConferencesAfterTheirEnquiryInW);
+
+    public static readonly Kpi PlansReviewedOnTimeRate = new Kpi.Percentage("plansReviewedOnTimeRate", "Plans reviewed on time",
+        "children on a plan at D whose plan started on s with s + 3 months ≤ D and whose reviews were all on time up to D (first within 3 months, then every 6), over those children",
+        new ChildrenOpenAtEnd(FactKind.PlanReviewedOnTime), new ChildrenOpenAtEnd(FactKind.PlanReviewsDue));
+
     /// <summary>Every measure of <c>kpis.md</c>, in its order.</summary>
     public static readonly IReadOnlyList<Kpi> All =
     [
@@ -116,7 +135,8 @@ public static class KpiDefinitions
         S47, S47RatePer10k, S47ToIcpcRate, Icpc, IcpcRatePer10k, ChildrenOnPlan, ChildrenOnPlanRatePer10k,
         PlansOver18MonthsRate, PlansStarted, RepeatPlansRate, RepeatPlansWithin2YearsRate, PlansCeased,
         PlansCeasedLasting2YearsRate, ChildrenLookedAfter, ChildrenLookedAfterRatePer10k,
-        ReReferralsAfterConsentDeclinedRate,
+        ReReferralsAfterConsentDeclinedRate, AssessmentsCompleted, AssessmentsWithin45WorkingDaysRate, IcpcWithin15WorkingDaysRate,
+        PlansReviewedOnTimeRate,
     ];
 
     /// <summary>The distinct measures behind all KPIs, to count each once.</summary>

@@ -198,6 +198,25 @@ public class JourneyTests
             .ShouldBe(new JourneyStatus(OnPlan: false, LookedAfter: true));
     }
 
+    [Fact]
+    public void an_auditor_reads_how_long_each_step_took_in_working_days()
+    {
+        var assessment = A.AssessmentCompleted("2016-06-08", "A-1");
+        var conference = A.Conference("2016-04-27", s47Id: "S-1");
+        var review = A.PlanReviewed("2016-08-18", "P-1");
+        StoredEvent[] stored =
+        [
+            Stored(A.AssessmentStarted("2016-04-01", "A-1"), 1), Stored(assessment, 2), Stored(A.S47("2016-04-13", "S-1"), 3),
+            Stored(conference, 4), Stored(A.Plan("2016-04-27", planId: "P-1"), 5), Stored(review, 6),
+        ];
+
+        var journey = Journey.Replay("C1", stored, EndOf2018);
+
+        Step(journey, assessment.EventId).Annotations.ShouldContain(n => n.Text == "Assessment completed in 46 working days: 1 beyond the 45 allowed.");
+        Step(journey, conference.EventId).Annotations.ShouldContain(n => n.Text == "ICPC 10 working days after the S47 started (within 15).");
+        Step(journey, review.EventId).Annotations.ShouldContain(n => n.Text == "Review 3 weeks late (due by 2016-07-27).");
+    }
+
     private static JourneyStep Step(Journey journey, string eventId) =>
         journey.Steps.Single(s => s.Event.EventId == eventId);
 

@@ -102,6 +102,16 @@ public sealed class DfeBenchmarks
                 "ICPC ÷ Section47 × 100 — the DfE does not publish this ratio, and its conferences of the year are not " +
                 "all of the year's enquiries)",
                 true, s47, (y, c) => Rounded(s47.Value(y, c, "icpc"), s47.Value(y, c, "section47"), 100m)),
+            ["icpcWithin15WorkingDaysRate"] = new(
+                "Initial child protection conferences held within 15 working days of the start of the section 47 enquiry, % " +
+                "(year ending 31 March; derived from table C4's duration bands: 0–10 and 11–15 working days over all four bands)",
+                true, s47, (y, c) => Rounded(
+                    Sum(s47.Value(y, c, "duration_0-10_days"), s47.Value(y, c, "duration_11-15_days")),
+                    Sum(s47.Value(y, c, "duration_0-10_days"), s47.Value(y, c, "duration_11-15_days"),
+                        s47.Value(y, c, "duration_16-20_days"), s47.Value(y, c, "duration_21+_days")),
+                    100m)),
+            // assessmentsWithin45WorkingDaysRate: table C2 (assessment durations) is not in the DfE data held here,
+            // so nothing is published beside it rather than a substitute.
             ["childrenOnPlan"] = new(
                 "Children on a child protection plan at 31 March",
                 false, onPlan, (y, c) => onPlan.Value(y, c, "cpp_at31")),
@@ -262,6 +272,9 @@ public sealed class DfeBenchmarks
         fields.Add(field.ToString());
         return [.. fields];
     }
+
+    /// <summary>The sum of published values, or null when any is missing or suppressed (a partial sum would mislead).</summary>
+    private static decimal? Sum(params decimal?[] values) => values.Any(v => v is null) ? null : values.Sum();
 
     private sealed record KnownAuthority(AuthorityInfo Info, string NewCode, string RegionCode);
 
