@@ -299,10 +299,22 @@ public sealed class DfeBenchmarksTests
     }
 
     [Fact]
+    public void conference_timeliness_is_recomputed_from_table_c4_s_duration_bands()
+    {
+        // England 2024-25: (6,240 + 52,430) of the 72,090 conferences in the four bands; Solihull (15 + 244) of 298.
+        var comparison = Dfe.For("icpcWithin15WorkingDaysRate", Solihull, 2025)!;
+
+        comparison.England.ShouldBe(81.4);
+        comparison.Authority.ShouldBe(86.9);
+        comparison.Annual.ShouldBeTrue();
+        Dfe.For("assessmentsWithin45WorkingDaysRate", Solihull, 2025).ShouldBeNull("table C2 is not held: nothing is put in its place");
+    }
+
+    [Fact]
     public void every_published_kpi_has_england_solihull_and_its_neighbours_in_the_latest_year()
     {
         Dfe.Keys.ShouldBe(
-            ["referralRatePer10k", "reReferralRate", "s47RatePer10k", "icpcRatePer10k", "s47ToIcpcRate", "childrenOnPlan",
+            ["referralRatePer10k", "reReferralRate", "s47RatePer10k", "icpcRatePer10k", "s47ToIcpcRate", "icpcWithin15WorkingDaysRate", "childrenOnPlan",
              "childrenOnPlanRatePer10k", "repeatPlansRate", "childrenLookedAfter", "childrenLookedAfterRatePer10k"],
             ignoreOrder: true);
         foreach (var key in Dfe.Keys)
