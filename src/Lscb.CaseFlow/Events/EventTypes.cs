@@ -85,7 +85,7 @@ public static class EventTypes
     /// producer may send them, and the journey and the census's rules read them, but no KPI counts them.
     /// </summary>
     public static readonly IReadOnlySet<string> CensusRecords = new HashSet<string>(
-        ["referral-nfa", "referral-closed", "cin-plan-started", "cin-plan-ceased", "plan-reviewed"], StringComparer.Ordinal);
+        ["referral-nfa", "referral-closed", "cin-plan-started", "cin-plan-ceased"], StringComparer.Ordinal);
 
     private static readonly Dictionary<string, EventType> ByName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);
     private static readonly Dictionary<Type, EventType> ByClrType = All.ToDictionary(t => t.ClrType);

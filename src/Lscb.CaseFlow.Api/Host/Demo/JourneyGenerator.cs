@@ -18,6 +18,9 @@ public sealed class JourneyGenerator(int seed, DateOnly from, DateOnly to, strin
     // Separate streams for plan lengths and care, so that tuning one part of the calibration leaves the others be.
     private readonly Random _plans = new(seed + 1);
     private readonly Random _care = new(seed + 2);
+
+    // Timeliness draws of their own, so that the rest of the story (the seed's figures) is drawn as before.
+    private readonly Random _timing = new(seed + 3);
     private readonly List<JsonObject> _events = [];
     private readonly Dictionary<string, int> _perChild = [];
     private string Mash => $"urn:lscb:{authority}:mash";
@@ -148,7 +151,10 @@ public sealed class JourneyGenerator(int seed, DateOnly from, DateOnly to, strin
         {
             var assessment = Id(child, "A");
             Emit(Lcs, "assessment-started", child, day.AddDays(1), new() { ["assessmentId"] = assessment });
-            Emit(Lcs, "assessment-completed", child, day.AddDays(20 + _random.Next(25)), new()
+            // Most within 45 working days, a tail beyond (about 9 weeks and more), as an authority's scorecard shows.
+            var usual = day.AddDays(20 + _random.Next(25));
+            var completed = _timing.NextDouble() < 0.12 ? day.AddDays(66 + _timing.Next(40)) : usual;
+            Emit(Lcs, "assessment-completed", child, completed, new()
             {
                 ["assessmentId"] = assessment, ["outcome"] = outcome,
                 ["factors"] = _random.NextDouble() < 0.1 ? new JsonArray("21") : new JsonArray(Pick(["1B", "2B", "3A", "3B", "4B", "16A", "18B"]), Pick(["6B", "8B", "10A", "22A"])),
@@ -164,6 +170,12 @@ public sealed class JourneyGenerator(int seed, DateOnly from, DateOnly to, strin
         var toConference = _random.NextDouble() < (repeat ? 0.6 : 0.40);
         var plan = _random.NextDouble() < 0.66;
         var conference = day.AddDays(12 + _random.Next(10));
+        if (_timing.NextDouble() < 0.1)
+        {
+            // A conference that slipped past the 15 working days.
+            conference = conference.AddDays(8 + _timing.Next(10));
+        }
+
         var category = Pick(["NEG", "NEG", "NEG", "EMO", "EMO", "PHY", "SAB", "MUL"]);
         var months = Weighted(PlanMonths, _plans);
         var length = _plans.Next(months.Min, months.Max);
@@ -187,6 +199,7 @@ public sealed class JourneyGenerator(int seed, DateOnly from, DateOnly to, strin
             var planId = Id(child, "P");
             Emit(Lcs, "plan-started", child, conference, new() { ["planId"] = planId, ["category"] = category });
             var ceased = conference.AddMonths(length).AddDays(_random.Next(28));
+            Reviews(child, planId, conference, ceased);
             if (ceased <= to)
             {
                 var intoCare = _random.NextDouble() < 0.1;
@@ -201,6 +214,24 @@ public sealed class JourneyGenerator(int seed, DateOnly from, DateOnly to, strin
                     family.PlanEnded[child] = ceased;
                 }
             }
+        }
+    }
+
+    /// <summary>Reviews within 3 months of the start and then every 6 months, while the plan is open; a few come late.</summary>
+    private void Reviews(string child, string planId, DateOnly started, DateOnly ceased)
+    {
+        var due = started.AddMonths(3);
+        while (due < ceased && due <= to)
+        {
+            var late = _timing.NextDouble() < 0.08;
+            var review = late ? due.AddDays(5 + _timing.Next(25)) : due.AddDays(-_timing.Next(20));
+            if (review >= ceased || review > to)
+            {
+                return;
+            }
+
+            Emit(Lcs, "plan-reviewed", child, review, new() { ["planId"] = planId });
+            due = review.AddMonths(6);
         }
     }
 
