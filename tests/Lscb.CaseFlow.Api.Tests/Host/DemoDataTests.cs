@@ -53,6 +53,19 @@ public sealed class DemoDataTests(ITestOutputHelper output)
         Q1.Value["reReferralsAfterConsentDeclinedRate"].Value!.Value.ShouldBeGreaterThan(0);
     }
 
+    [Theory]
+    [InlineData("assessmentsWithin45WorkingDaysRate", 80, 95)]
+    [InlineData("icpcWithin15WorkingDaysRate", 70, 95)]
+    [InlineData("plansReviewedOnTimeRate", 80, 99)]
+    public void the_demo_shows_timeliness_as_an_authority_would_mostly_on_time_with_a_tail(string kpi, double low, double high)
+    {
+        var value = Q1.Value[kpi];
+        output.WriteLine($"{kpi}: {value.Value:0.0} ({value.Numerator} of {value.Denominator})");
+
+        value.Denominator!.Value.ShouldBeGreaterThan(50, kpi);
+        value.Value!.Value.ShouldBeInRange(low, high, kpi);
+    }
+
     [Fact]
     public void the_demo_supports_the_seeds_hypothesis_that_declined_consent_brings_children_back()
     {

@@ -223,7 +223,7 @@ public sealed class JourneyGenerator(int seed, DateOnly from, DateOnly to, strin
         var due = started.AddMonths(3);
         while (due < ceased && due <= to)
         {
-            var late = _timing.NextDouble() < 0.08;
+            var late = _timing.NextDouble() < 0.05;
             var review = late ? due.AddDays(5 + _timing.Next(25)) : due.AddDays(-_timing.Next(20));
             if (review >= ceased || review > to)
             {
