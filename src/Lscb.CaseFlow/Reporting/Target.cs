@@ -26,6 +26,18 @@ public sealed record Rag(RagStatus Status, string Reason);
 /// </summary>
 public sealed record Target(double Value, double? Limit, Direction Direction)
 {
+    /// <summary>
+    /// The targets children's services scorecards set for timeliness, which apply until an authority sets its own:
+    /// assessments within 45 working days and conferences within 15 (90 %, amber to 80 %), every plan reviewed on time
+    /// (100 %, amber to 95 %).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, Target> Defaults = new Dictionary<string, Target>(StringComparer.Ordinal)
+    {
+        ["assessmentsWithin45WorkingDaysRate"] = new(90, 80, Direction.Higher),
+        ["icpcWithin15WorkingDaysRate"] = new(90, 80, Direction.Higher),
+        ["plansReviewedOnTimeRate"] = new(100, 95, Direction.Higher),
+    };
+
     public bool IsConsistent => Limit is null || (Direction == Direction.Lower ? Limit >= Value : Limit <= Value);
 
     public Rag Assess(double? value, string unit = "")

@@ -5,7 +5,10 @@ using Lscb.CaseFlow.Api.ReadModel;
 
 namespace Lscb.CaseFlow.Api.Features.Reference;
 
-/// <summary>Local targets per KPI key.</summary>
+/// <summary>
+/// Local targets per KPI key: the authority's own, and the scorecards' defaults (<see cref="Target.Defaults"/>) where it
+/// has set none. Removing its own target puts the default back.
+/// </summary>
 public sealed class TargetStore(TenantDatabases databases)
 {
     /// <summary>A read: from the tenant's replica when it is caught up (<see cref="TenantDatabases.ReadForAsync"/>).</summary>
@@ -14,7 +17,7 @@ public sealed class TargetStore(TenantDatabases databases)
         var db = await databases.ReadForAsync(tenantId, ct);
         await using var cmd = db.CreateCommand($"select kpi, target, limit_value, direction from {CaseFlowTables.Targets} where tenant_id = @tenant order by kpi");
         cmd.Parameters.AddWithValue("tenant", tenantId);
-        var targets = new Dictionary<string, Target>();
+        var targets = new Dictionary<string, Target>(Target.Defaults, StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

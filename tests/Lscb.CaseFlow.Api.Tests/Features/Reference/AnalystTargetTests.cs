@@ -52,6 +52,23 @@ public sealed class AnalystTargetTests(CaseFlowApp app) : IClassFixture<CaseFlow
     }
 
     [Fact]
+    public async Task timeliness_has_the_scorecards_targets_until_the_authority_sets_its_own()
+    {
+        var preset = await TargetOf("icpcWithin15WorkingDaysRate");
+        preset!["target"]!.GetValue<double>().ShouldBe(90);
+        preset["limit"]!.GetValue<double>().ShouldBe(80);
+        preset["direction"]!.GetValue<string>().ShouldBe("higher");
+        (await ComparedAsync("plansReviewedOnTimeRate", "2016-04-01", "2016-06-30"))["target"]!["target"]!.GetValue<double>().ShouldBe(100);
+
+        await PutAsync("icpcWithin15WorkingDaysRate", new { target = 85, direction = "higher" });
+        (await TargetOf("icpcWithin15WorkingDaysRate"))!["target"]!.GetValue<double>().ShouldBe(85);
+
+        using var deleted = await app.Client.DeleteAsync("/api/targets/icpcWithin15WorkingDaysRate");
+        deleted.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await TargetOf("icpcWithin15WorkingDaysRate"))!["target"]!.GetValue<double>().ShouldBe(90, "the default is back");
+    }
+
+    [Fact]
     public async Task deleting_a_target_that_is_not_set_is_not_found()
     {
         using var response = await app.Client.DeleteAsync("/api/targets/icpcRatePer10k");
