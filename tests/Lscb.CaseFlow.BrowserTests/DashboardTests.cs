@@ -26,6 +26,7 @@ public sealed partial class DashboardTests(DashboardHost host, ITestOutputHelper
     [
         "contacts", "referrals", "referralRatePer10k", "reReferralRate", "contactsToAssessmentOrS47Rate", "s47ToIcpcRate",
         "childrenOnPlan", "plansOver18MonthsRate", "repeatPlansWithin2YearsRate", "childrenLookedAfter",
+        "assessmentsWithin45WorkingDaysRate", "icpcWithin15WorkingDaysRate", "plansReviewedOnTimeRate",
     ];
 
     private static readonly Dictionary<string, string> RagLabels = new()
