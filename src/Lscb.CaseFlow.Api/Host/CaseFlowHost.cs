@@ -107,6 +107,7 @@ public static class CaseFlowHost
             marten.ApplyAllDatabaseChangesOnStartup();
         }
 
+        services.AddHostedService<FactsVersion>();
         if (settings.SeedDemo)
         {
             services.AddHostedService<DemoSeeder>();

@@ -36,6 +36,13 @@ public static class CaseFlowTables
         keys.AddColumn("stored_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");
         yield return keys;
 
+        // Which derivation of the facts the rows were written by (FactsVersion): one row per database.
+        var version = new Table(Name("facts_version"));
+        version.AddColumn<int>("id").AsPrimaryKey();
+        version.AddColumn<int>("version").NotNull();
+        version.AddColumn("written_at", "timestamp with time zone").NotNull();
+        yield return version;
+
         // Per-child facts (Lscb.CaseFlow.Facts.Fact), replaced whenever the child's stream changes.
         var facts = new Table(Name("child_facts"));
         facts.AddColumn<string>("tenant_id").NotNull();

@@ -31,6 +31,16 @@ public sealed class FactsRebuildCommand : JasperFxAsyncCommand<FactsRebuildInput
                 + $"{outcome.Findings} findings in {outcome.Took.TotalMilliseconds:0} ms ({outcome.Events / Math.Max(outcome.Took.TotalSeconds, 0.001):0} events/s)");
         }
 
+        if (input.TenantFlag is not { Length: > 0 })
+        {
+            // Every authority made again: each database's facts are this release's.
+            foreach (var db in host.Services.GetRequiredService<Storage.TenantDatabases>().Primaries)
+            {
+                await using var connection = await db.OpenConnectionAsync();
+                await FactsVersion.MarkCurrentAsync(connection, CancellationToken.None);
+            }
+        }
+
         return true;
     }
 }

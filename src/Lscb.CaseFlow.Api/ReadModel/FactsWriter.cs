@@ -11,6 +11,13 @@ namespace Lscb.CaseFlow.Api.ReadModel;
 /// </summary>
 public static class FactsWriter
 {
+    /// <summary>
+    /// The derivation's version: raise it whenever <see cref="Derive"/> writes different facts for the same history (a
+    /// new kind or flag), and every database's facts are made again at the next start (<see cref="FactsVersion"/>).
+    /// 2: timeliness (assessments, conferences, reviews).
+    /// </summary>
+    public const int Version = 2;
+
     /// <summary>The number spaces of <c>identities</c>: children's and families' dense keys.</summary>
     public const short ChildSpace = 1;
     public const short FamilySpace = 2;
