@@ -40,6 +40,11 @@ public sealed class Comparisons(KpiQuery query, TargetStore targets, DfeBenchmar
             var sentence = Sentences.Compare(new ComparisonFigures(
                 value.Value, previous.Values[kpi.Key].Value, published?.England, published?.Neighbours?.Mean,
                 Annual: kpi is Kpi.RatePer10k && published?.Annual == true, windowIsAYear, IsCount: kpi is Kpi.Count));
+            if (published is null && DfeBenchmarks.NotHeld.TryGetValue(kpi.Key, out var notHeld))
+            {
+                sentence = $"{sentence} {notHeld}".Trim();
+            }
+
             if (Figures.IsSuppressed(kpi, value, publication) || Figures.IsSuppressed(kpi, previous.Values[kpi.Key], publication))
             {
                 (sentence, rag) = (SuppressedText, rag with { Reason = SuppressedText });

@@ -40,6 +40,15 @@ public sealed class DfeBenchmarks
         Years = [.. definitions.Values.SelectMany(d => d.Years).Distinct().Order()];
     }
 
+    /// <summary>
+    /// Measures the DfE publishes in tables not held here, with what to say instead of a figure: never a substitute.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> NotHeld = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["assessmentsWithin45WorkingDaysRate"] =
+            "The DfE publishes assessment timeliness in table C2, which is not in the data held here, so no England or neighbours' figure is shown.",
+    };
+
     /// <summary>Every DfE reporting year (ending 31 March) some measure is published for, ascending.</summary>
     public IReadOnlyList<int> Years { get; }
 

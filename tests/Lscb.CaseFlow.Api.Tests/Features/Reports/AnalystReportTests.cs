@@ -43,6 +43,21 @@ public sealed partial class AnalystReportTests(CaseFlowApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task timeliness_has_sections_after_the_front_door_and_after_s47_with_the_dfe_figure_only_where_it_is_held()
+    {
+        var (_, markdown) = await GetAsync($"/api/reports/board?{Q1}&format=markdown");
+
+        var headings = Regex.Matches(markdown, "^### (.+)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        headings.IndexOf("Assessments on time").ShouldBe(headings.IndexOf("The front door") + 1);
+        headings.IndexOf("Conferences on time").ShouldBe(headings.IndexOf("Assessment and section 47") + 1);
+        markdown.ShouldContain("| Conferences within 15 working days of the S47 |");
+
+        // Naseem's assessment was completed in December 2015: a figure, and no DfE one beside it.
+        var (_, december) = await GetAsync("/api/reports/board?from=2015-10-01&to=2015-12-31&format=markdown");
+        december.ShouldContain("table C2, which is not in the data held here");
+    }
+
+    [Fact]
     public void every_kpi_is_in_one_section_of_the_report()
     {
         BoardReport.Sections.SelectMany(s => s.Keys).ShouldBe(KpiDefinitions.All.Select(k => k.Key), ignoreOrder: true);
