@@ -1,4 +1,5 @@
 using Lscb.CaseFlow.Events;
+using Lscb.CaseFlow.Journeys;
 using Lscb.CaseFlow.Kpis;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
@@ -35,7 +36,7 @@ public static class GetCatalogue
     public static Catalogue Get(EndpointDataSource endpoints) => new(
         KpiGroups.All.Select(g => new CatalogueGroup(g.Id, g.Heading, g.Question,
             g.Kpis.Select(k => new CatalogueKpi(k.Key, k.Title, k.Summary, KpiGroups.KindOf(k))).ToList())).ToList(),
-        CodeLists.All.Select(l => new CatalogueCodeList(l.Name, l.Title, l.Codes)).ToList(),
+        CodeLists.All.Append(Dimensions.Agencies).Select(l => new CatalogueCodeList(l.Name, l.Title, l.Codes)).ToList(),
         EndpointsOf(endpoints));
 
     public static IReadOnlyList<CatalogueEndpoint> EndpointsOf(EndpointDataSource source) =>

@@ -39,7 +39,9 @@ public sealed class CatalogueTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         var decisions = catalogue["codeLists"]!.AsArray().Single(l => l!["name"]!.GetValue<string>() == "mashDecisions")!["codes"]!.AsArray();
         decisions.Select(c => c!["value"]!.GetValue<string>()).ShouldBe(["no-further-action", "information-advice", "early-help", "assessment", "section-47"]);
         decisions[4]!["label"]!.GetValue<string>().ShouldBe("section 47 enquiry");
-        catalogue["codeLists"]!.AsArray().Count.ShouldBe(CodeLists.All.Count);
+        catalogue["codeLists"]!.AsArray().Count.ShouldBe(CodeLists.All.Count + 1, "and the agencies referral sources are grouped into");
+        catalogue["codeLists"]!.AsArray().Single(l => l!["name"]!.GetValue<string>() == "agencies")!["codes"]!.AsArray()
+            .Select(c => c!["value"]!.GetValue<string>()).ShouldContain("la-services");
     }
 
     [Theory]
