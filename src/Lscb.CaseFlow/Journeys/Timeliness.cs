@@ -47,21 +47,19 @@ public static class Timeliness
     /// </summary>
     public static DateOnly OnTimeUntil(ChildHistory history, Plan plan)
     {
-        var due = plan.StartedOn.AddMonths(FirstReviewMonths);
-        foreach (var review in ReviewsOf(history, plan))
+        var deadlines = ReviewDeadlines(history, plan);
+        foreach (var (review, due) in deadlines)
         {
             if (review > due)
             {
-                break;
+                return due;
             }
-
-            due = review.AddMonths(LaterReviewMonths);
         }
 
-        return due;
+        return deadlines.Count == 0 ? plan.StartedOn.AddMonths(FirstReviewMonths) : deadlines[^1].Review.AddMonths(LaterReviewMonths);
     }
 
-    /// <summary>Each review with the date it was due by and whether it came late, for the journey.</summary>
+    /// <summary>Each review with the date it was due by (the start + 3 months, then the review before + 6 months).</summary>
     public static IReadOnlyList<(DateOnly Review, DateOnly Due)> ReviewDeadlines(ChildHistory history, Plan plan)
     {
         var deadlines = new List<(DateOnly, DateOnly)>();
