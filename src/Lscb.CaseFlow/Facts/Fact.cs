@@ -87,3 +87,21 @@ public sealed record Fact(
 
     public bool IsOpenAt(DateOnly date) => On <= date && (Until is null || Until > date);
 }
+
+/// <summary>
+/// The unit a fact counts (kpis.md, Cohorts: its event's source and id; a span's plan or episode id as its key) and
+/// the unit's values under the breakdowns' dimensions (<see cref="Journeys.Dimensions"/>); null where a dimension does
+/// not apply to it. Kept beside the fact, not in it, so a fact stays the plain row every KPI counts.
+/// </summary>
+public sealed record FactUnit(
+    string? Source = null,
+    string? Id = null,
+    string? Key = null,
+    string? ReferralSource = null,
+    string? MashDecision = null,
+    string? Category = null,
+    string? LegalStatus = null,
+    IReadOnlyList<string>? Factors = null)
+{
+    public static readonly FactUnit None = new();
+}
