@@ -354,7 +354,7 @@ internal static class Program
         await connection.OpenAsync();
         foreach (var (name, sql) in new[]
         {
-            ("child_facts", "select tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on from caseflow.child_facts"),
+            ("child_facts", "select tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on, unit_source, unit_id, unit_key, referral_source, mash_decision, category, legal_status, factors from caseflow.child_facts"),
             ("fact_counts", "select tenant_id, kind, on_date, flags, n from caseflow.fact_counts where n <> 0"),
             ("data_quality_findings", "select tenant_id, child_id, source, event_id, rule, message, occurred_on from caseflow.data_quality_findings"),
         })

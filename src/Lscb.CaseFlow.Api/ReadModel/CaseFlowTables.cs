@@ -63,6 +63,17 @@ public static class CaseFlowTables
         // exactly one of them can be the first.
         facts.AddColumn("prev_on", "date");
         facts.AddColumn("family_prev_on", "date");
+
+        // The unit a fact counts, for cohorts (its event's source and id; a span's plan or episode id as its key), and
+        // the unit's values under the breakdowns' dimensions (kpis.md), null where a dimension does not apply.
+        facts.AddColumn<string>("unit_source");
+        facts.AddColumn<string>("unit_id");
+        facts.AddColumn<string>("unit_key");
+        facts.AddColumn<string>("referral_source");
+        facts.AddColumn<string>("mash_decision");
+        facts.AddColumn<string>("category");
+        facts.AddColumn<string>("legal_status");
+        facts.AddColumn("factors", "text[]");
         facts.Indexes.Add(new IndexDefinition("ix_child_facts_window")
         {
             Columns = ["tenant_id", "kind", "on_date"],

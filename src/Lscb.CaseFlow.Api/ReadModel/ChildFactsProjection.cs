@@ -119,10 +119,11 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
 
         var read = timings.Lap();
         var facts = new List<Fact>();
+        var units = new List<FactUnit>();
         var findings = new List<ChildFinding>();
         foreach (var (child, history) in histories)
         {
-            FactsWriter.Derive(child, history, facts, findings);
+            FactsWriter.Derive(child, history, facts, units, findings);
         }
 
         var derive = timings.Lap();
@@ -154,8 +155,11 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
             operations.QueueSqlCommand($"""
                 with n as (
                     select f.*, c.key as child_key, fam.key as family_key
-                    from (select ? as tenant_id, * from unnest(?::text[], ?::smallint[], ?::date[], ?::date[], ?::date[], ?::integer[], ?::text[], ?::date[])
-                            with ordinality as u(child_id, kind, on_date, until_date, milestone, flags, family_id, prev_on, position)) f
+                    from (select ? as tenant_id, * from unnest(?::text[], ?::smallint[], ?::date[], ?::date[], ?::date[], ?::integer[], ?::text[], ?::date[],
+                                                               ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                            with ordinality as u(child_id, kind, on_date, until_date, milestone, flags, family_id, prev_on,
+                                                 unit_source, unit_id, unit_key, referral_source, mash_decision, category, legal_status, factors_text,
+                                                 position)) f
                     join {CaseFlowTables.Identities} c on c.tenant_id = f.tenant_id and c.space = {FactsWriter.ChildSpace} and c.name = f.child_id
                     left join {CaseFlowTables.Identities} fam on fam.tenant_id = f.tenant_id and fam.space = {FactsWriter.FamilySpace} and fam.name = f.family_id
                 ), ordered as (
@@ -173,9 +177,12 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
                     where o.row_id is not null and f.ctid = o.row_id and o.stored is distinct from o.family_prev_on
                 )
                 insert into {CaseFlowTables.ChildFacts}
-                    (tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on)
+                    (tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on,
+                     unit_source, unit_id, unit_key, referral_source, mash_decision, category, legal_status, factors)
                 select n.tenant_id, n.child_id, n.kind, n.on_date, n.until_date, n.milestone, n.flags, n.family_id, n.child_key, n.family_key,
-                       n.prev_on, o.family_prev_on
+                       n.prev_on, o.family_prev_on,
+                       n.unit_source, n.unit_id, n.unit_key, n.referral_source, n.mash_decision, n.category, n.legal_status,
+                       string_to_array(n.factors_text, ',')
                 from n left join ordered o on o.position = n.position
                 """,
                 tenant,
@@ -187,6 +194,14 @@ public sealed class ChildFactsProjection(ILogger<ChildFactsProjection>? logger =
                 facts.Select(f => (int)f.Flags).ToArray(),
                 facts.Select(f => f.FamilyId).ToArray(),
                 FactsWriter.PreviousDates(facts),
+                units.Select(u => u.Source).ToArray(),
+                units.Select(u => u.Id).ToArray(),
+                units.Select(u => u.Key).ToArray(),
+                units.Select(u => u.ReferralSource).ToArray(),
+                units.Select(u => u.MashDecision).ToArray(),
+                units.Select(u => u.Category).ToArray(),
+                units.Select(u => u.LegalStatus).ToArray(),
+                units.Select(FactsWriter.FactorsText).ToArray(),
                 tenant,
                 tenant,
                 families.ToArray());

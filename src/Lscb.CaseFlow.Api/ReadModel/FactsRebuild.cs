@@ -64,7 +64,9 @@ public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases
         await ExecuteAsync(writer, tx, """
             create temporary table rebuilt_facts (
                 child_id text not null, kind smallint not null, on_date date not null, until_date date, milestone date,
-                flags integer not null, family_id text, prev_on date) on commit drop
+                flags integer not null, family_id text, prev_on date,
+                unit_source text, unit_id text, unit_key text, referral_source text, mash_decision text, category text, legal_status text,
+                factors text[]) on commit drop
             """, ct);
         foreach (var table in new[] { CaseFlowTables.ChildFacts, CaseFlowTables.FactCounts, CaseFlowTables.Findings })
         {
@@ -86,9 +88,10 @@ public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases
         long events = 0, children = 0, facts = 0, findingsWritten = 0;
         var findings = new List<ChildFinding>();
         var childFacts = new List<Fact>();
+        var childUnits = new List<FactUnit>();
         await using (var reader = await select.ExecuteReaderAsync(ct))
         await using (var copy = await writer.BeginBinaryImportAsync(
-            "copy rebuilt_facts (child_id, kind, on_date, until_date, milestone, flags, family_id, prev_on) from stdin (format binary)", ct))
+            "copy rebuilt_facts (child_id, kind, on_date, until_date, milestone, flags, family_id, prev_on, unit_source, unit_id, unit_key, referral_source, mash_decision, category, legal_status, factors) from stdin (format binary)", ct))
         {
             string? child = null;
             var history = new List<CaseEvent>();
@@ -101,7 +104,8 @@ public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases
 
                 children++;
                 childFacts.Clear();
-                FactsWriter.Derive(child, ChildHistory.Of(history), childFacts, findings);
+                childUnits.Clear();
+                FactsWriter.Derive(child, ChildHistory.Of(history), childFacts, childUnits, findings);
                 var previous = FactsWriter.PreviousDates(childFacts);
                 for (var i = 0; i < childFacts.Count; i++)
                 {
@@ -123,6 +127,20 @@ public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases
                     }
 
                     await WriteNullableAsync(copy, previous[i], ct);
+                    var u = childUnits[i];
+                    foreach (var text in new[] { u.Source, u.Id, u.Key, u.ReferralSource, u.MashDecision, u.Category, u.LegalStatus })
+                    {
+                        await WriteNullableAsync(copy, text, ct);
+                    }
+
+                    if (u.Factors is { Count: > 0 } factors)
+                    {
+                        await copy.WriteAsync(factors.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                    }
+                    else
+                    {
+                        await copy.WriteNullAsync(ct);
+                    }
                 }
 
                 facts += childFacts.Count;
@@ -173,9 +191,11 @@ public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases
         var numbered = clock.Elapsed;
         await ExecuteAsync(writer, tx, $"""
             insert into {CaseFlowTables.ChildFacts}
-                (tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on)
+                (tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on,
+                 unit_source, unit_id, unit_key, referral_source, mash_decision, category, legal_status, factors)
             select @tenant, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on,
-                   case when family_key is not null then lag(on_date) over ({FactsWriter.FamilyOrder}) end
+                   case when family_key is not null then lag(on_date) over ({FactsWriter.FamilyOrder}) end,
+                   unit_source, unit_id, unit_key, referral_source, mash_decision, category, legal_status, factors
             from (select f.*, c.key as child_key, fam.key as family_key
                   from rebuilt_facts f
                   join {CaseFlowTables.Identities} c on c.tenant_id = @tenant and c.space = {FactsWriter.ChildSpace} and c.name = f.child_id
@@ -196,6 +216,18 @@ public sealed class FactsRebuild(IDocumentStore store, TenantDatabases databases
             tenantId, events, children, facts, findingsWritten, (long)clock.Elapsed.TotalMilliseconds,
             (long)emptied.TotalMilliseconds, (long)derived.TotalMilliseconds, (long)numbered.TotalMilliseconds, (long)inserted.TotalMilliseconds);
         return outcome;
+    }
+
+    private static async Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? text, CancellationToken ct)
+    {
+        if (text is null)
+        {
+            await copy.WriteNullAsync(ct);
+        }
+        else
+        {
+            await copy.WriteAsync(text, NpgsqlDbType.Text, ct);
+        }
     }
 
     private static async Task WriteNullableAsync(NpgsqlBinaryImporter copy, DateOnly? date, CancellationToken ct)

@@ -14,9 +14,12 @@ public static class FactsWriter
     /// <summary>
     /// The derivation's version: raise it whenever <see cref="Derive"/> writes different facts for the same history (a
     /// new kind or flag), and every database's facts are made again at the next start (<see cref="FactsVersion"/>).
-    /// 2: timeliness (assessments, conferences, reviews).
+    /// 2: timeliness (assessments, conferences, reviews). 3: each fact's unit and its dimension values.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
+
+    /// <summary>A unit's factors as one text for the statements' arrays (codes hold no commas), or null.</summary>
+    public static string? FactorsText(FactUnit unit) => unit.Factors is { Count: > 0 } f ? string.Join(',', f) : null;
 
     /// <summary>The number spaces of <c>identities</c>: children's and families' dense keys.</summary>
     public const short ChildSpace = 1;
@@ -53,9 +56,14 @@ public static class FactsWriter
     /// A child's facts and data-quality findings from its whole history, by the domain's pure functions: what the
     /// projection writes, and what <see cref="FactsRebuild"/> writes in bulk.
     /// </summary>
-    public static void Derive(string child, ChildHistory history, List<Fact> facts, List<ChildFinding> findings)
+    public static void Derive(string child, ChildHistory history, List<Fact> facts, List<FactUnit> units, List<ChildFinding> findings)
     {
-        facts.AddRange(ChildFacts.Of(child, history));
+        foreach (var (fact, unit) in ChildFacts.WithUnits(child, history))
+        {
+            facts.Add(fact);
+            units.Add(unit);
+        }
+
         var occurredOn = history.Live.ToDictionary(e => (e.Source, e.EventId), e => e.OccurredOn);
         var imported = history.Only(e => e.Source == Sources.ImportedHistory);
         findings.AddRange(DataQuality.Of(history).Concat(CensusRules.Of(imported)).Select(f => new ChildFinding(child, f, occurredOn[(f.Source, f.EventId)])));

@@ -132,7 +132,7 @@ public sealed class RebuildTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 
         foreach (var (table, columns, where) in new[]
         {
-            ("child_facts", "tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on", "true"),
+            ("child_facts", "tenant_id, child_id, kind, on_date, until_date, milestone, flags, family_id, child_key, family_key, prev_on, family_prev_on, unit_source, unit_id, unit_key, referral_source, mash_decision, category, legal_status, factors", "true"),
             ("fact_counts", "tenant_id, kind, on_date, flags, n", "n <> 0"),
             ("data_quality_findings", "tenant_id, child_id, source, event_id, rule, message, occurred_on", "true"),
         })
