@@ -45,6 +45,7 @@ public static class CaseFlowHost
         services.AddSingleton<IncomingEventValidator>();
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<KpiQuery>();
+        services.AddSingleton<BreakdownQuery>();
         var dfe = DfeBenchmarks.Load();
         services.AddSingleton(settings);
         services.AddSingleton(dfe);

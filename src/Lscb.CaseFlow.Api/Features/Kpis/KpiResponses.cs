@@ -25,6 +25,21 @@ public sealed record RatioFigure(object? Numerator, object? Denominator, object?
 /// <summary>A figure with all three parts, whatever its kind (null where a count has none).</summary>
 public sealed record FigureParts(object? Value, object? Numerator, object? Denominator);
 
+/// <summary><c>GET /api/kpis/breakdown</c>: every KPI the dimension applies to, split by it ([] where no group occurs).</summary>
+public sealed record BreakdownResponse(
+    DateOnly From, DateOnly To, string By, [property: OptionalInContract] bool Publication,
+    IReadOnlyDictionary<string, IReadOnlyList<BreakdownGroup>> Kpis);
+
+/// <summary>One group of a breakdown: a count has <c>value</c>; a percentage has <c>numerator</c>, <c>denominator</c> and <c>value</c>.</summary>
+// No discriminator: the wire shape is the fields alone, as kpis.md fixes it.
+[JsonDerivedType(typeof(CountGroup))]
+[JsonDerivedType(typeof(RatioGroup))]
+public abstract record BreakdownGroup(string Group);
+
+public sealed record CountGroup(string Group, object? Value) : BreakdownGroup(Group);
+
+public sealed record RatioGroup(string Group, object? Numerator, object? Denominator, object? Value) : BreakdownGroup(Group);
+
 /// <summary><c>GET /api/kpis/series</c>: KPIs period by period.</summary>
 public sealed record SeriesResponse(string By, DateOnly From, DateOnly To, bool Publication, IReadOnlyList<KpiSeries> Series);
 
