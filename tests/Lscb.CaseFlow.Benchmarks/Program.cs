@@ -179,6 +179,14 @@ internal static class Program
 
         figures["kpiP50Ms"] = p50;
         figures["kpiP95Ms"] = p95;
+
+        // A financial year's breakdown by every dimension in turn, as the dashboard's tiles open them.
+        Log("GET /api/kpis/breakdown");
+        var dimensions = Lscb.CaseFlow.Journeys.Dimensions.All;
+        var breakdowns = await LatenciesAsync(http, Enumerable.Range(0, WarmUps + Samples)
+            .Select(i => $"/api/kpis/breakdown?from={Year.From:yyyy-MM-dd}&to={Year.To:yyyy-MM-dd}&by={dimensions[i % dimensions.Count]}"));
+        figures["breakdownP50Ms"] = Percentile(breakdowns, 0.50);
+        figures["breakdownP95Ms"] = Percentile(breakdowns, 0.95);
     }
 
     private static async Task<JsonObject> RunAsync(int n, string server, string apiDll)
