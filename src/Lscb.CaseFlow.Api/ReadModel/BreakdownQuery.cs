@@ -60,13 +60,15 @@ public sealed class BreakdownQuery(TenantDatabases databases)
                   order by child_key, on_date desc, unit_key collate "C" desc)
               select c.value, {sums}
               from {CaseFlowTables.ChildFacts} f join current_value c on c.child_key = f.child_key
-              where f.tenant_id = @tenant and f.kind = any(@kinds) and f.on_date <= @to and c.value is not null
+              where f.tenant_id = @tenant and f.kind = any(@kinds) and f.on_date <= @to and (f.until_date is null or f.until_date > @to)
+                and c.value is not null
               group by c.value
               """
             : $"""
               select g.value, {sums}
               from {CaseFlowTables.ChildFacts} f cross join lateral unnest({ValuesOf(dimension)}) as g(value)
-              where f.tenant_id = @tenant and f.kind = any(@kinds) and f.on_date <= @to and g.value is not null
+              where f.tenant_id = @tenant and f.kind = any(@kinds) and f.on_date <= @to{(measures.All(m => m is Measure.EventsIn or Measure.ChildrenIn) ? " and f.on_date >= @from" : "")}
+                and g.value is not null
               group by g.value
               """;
         await using var cmd = db.CreateCommand(sql);
