@@ -46,6 +46,7 @@ public static class CaseFlowHost
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<KpiQuery>();
         services.AddSingleton<BreakdownQuery>();
+        services.AddSingleton<CohortQuery>();
         var dfe = DfeBenchmarks.Load();
         services.AddSingleton(settings);
         services.AddSingleton(dfe);

@@ -14,7 +14,7 @@ namespace Lscb.CaseFlow.Api.ReadModel;
 /// </summary>
 public sealed class BreakdownQuery(TenantDatabases databases)
 {
-    private static readonly IReadOnlySet<string> ChildAtEnd = new HashSet<string>(
+    internal static readonly IReadOnlySet<string> ChildAtEnd = new HashSet<string>(
         [KpiDefinitions.ChildrenOnPlan.Key, KpiDefinitions.PlansOver18MonthsRate.Key, KpiDefinitions.PlansReviewedOnTimeRate.Key,
          KpiDefinitions.ChildrenLookedAfter.Key], StringComparer.Ordinal);
 
@@ -52,12 +52,7 @@ public sealed class BreakdownQuery(TenantDatabases databases)
         var kinds = measures.Select(KindOf).Distinct().Select(k => (short)k).ToArray();
         var sql = ChildAtEnd.Contains(kpi.Key)
             ? $"""
-              with current_value as (
-                  select distinct on (child_key) child_key, {(dimension == Dimensions.LegalStatus ? "legal_status" : "category")} as value
-                  from {CaseFlowTables.ChildFacts}
-                  where tenant_id = @tenant and kind = @span and on_date <= @to and (until_date is null or until_date > @to)
-                    and flags & @excluding = 0
-                  order by child_key, on_date desc, unit_key collate "C" desc)
+              {CurrentValue(dimension)}
               select c.value, {sums}
               from {CaseFlowTables.ChildFacts} f join current_value c on c.child_key = f.child_key
               where f.tenant_id = @tenant and f.kind = any(@kinds) and f.on_date <= @to and (f.until_date is null or f.until_date > @to)
@@ -76,8 +71,7 @@ public sealed class BreakdownQuery(TenantDatabases databases)
         cmd.Parameters.AddWithValue("from", window.From);
         cmd.Parameters.AddWithValue("to", window.To);
         cmd.Parameters.AddWithValue("kinds", kinds);
-        cmd.Parameters.AddWithValue("span", (short)(dimension == Dimensions.LegalStatus ? FactKind.CareEpisode : FactKind.Plan));
-        cmd.Parameters.AddWithValue("excluding", (int)(dimension == Dimensions.LegalStatus ? FactFlags.ShortBreak : FactFlags.None));
+        AddCurrentValueParameters(cmd, dimension);
         var counts = new Dictionary<string, long[]>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -88,8 +82,27 @@ public sealed class BreakdownQuery(TenantDatabases databases)
         return counts;
     }
 
+    /// <summary>
+    /// Each child's value at the window's end (<c>current_value</c>): under category that of its latest-started open plan,
+    /// under legal status that of its latest-started open episode that is not a short break; ties to the greatest id.
+    /// </summary>
+    internal static string CurrentValue(string dimension) => $"""
+        with current_value as (
+            select distinct on (child_key) child_key, {(dimension == Dimensions.LegalStatus ? "legal_status" : "category")} as value
+            from {CaseFlowTables.ChildFacts}
+            where tenant_id = @tenant and kind = @span and on_date <= @to and (until_date is null or until_date > @to)
+              and flags & @excluding = 0
+            order by child_key, on_date desc, unit_key collate "C" desc)
+        """;
+
+    internal static void AddCurrentValueParameters(NpgsqlCommand cmd, string dimension)
+    {
+        cmd.Parameters.AddWithValue("span", (short)(dimension == Dimensions.LegalStatus ? FactKind.CareEpisode : FactKind.Plan));
+        cmd.Parameters.AddWithValue("excluding", (int)(dimension == Dimensions.LegalStatus ? FactFlags.ShortBreak : FactFlags.None));
+    }
+
     /// <summary>A fact's values under a dimension, as an array (several only under factor); agencies from the one mapping.</summary>
-    private static string ValuesOf(string dimension) => dimension switch
+    internal static string ValuesOf(string dimension) => dimension switch
     {
         Dimensions.ReferralSource => "array[f.referral_source]",
         Dimensions.Agency => $"array[case when f.referral_source is null then null {string.Concat(

@@ -13,6 +13,8 @@ public static class JourneyReadsSchema
 
     public const string DataQuality = "data-quality";
 
+    public const string Cohort = "cohort";
+
     public const string TriggerName = "journey_reads_append_only";
 
     private const string TriggerBody = """

@@ -38,10 +38,10 @@ public static class Breakdowns
         var answer = new Dictionary<string, IReadOnlyDictionary<string, KpiValue>>(StringComparer.Ordinal);
         foreach (var kpi in kpis)
         {
-            var byGroup = ChildAtEnd.Contains(kpi) ? ByChildAtEnd(dimension, units, window.To) : ByUnit(dimension, units);
             var groups = new Dictionary<string, KpiValue>(StringComparer.Ordinal);
-            foreach (var (group, facts) in byGroup)
+            foreach (var (group, members) in Groups(dimension, kpi, units, window))
             {
+                var facts = members.Select(m => m.Fact).ToList();
                 if (Occurs(kpi, facts, window))
                 {
                     groups[group] = kpi.Evaluate(m => m.CountIn(facts, window), population: null);
@@ -54,6 +54,14 @@ public static class Breakdowns
         return answer;
     }
 
+    /// <summary>The facts (with their units) of each group of a KPI under a dimension.</summary>
+    public static Dictionary<string, List<(Fact Fact, FactUnit Unit)>> Groups(
+        string dimension, Kpi kpi, IReadOnlyList<(Fact Fact, FactUnit Unit)> units, Window window) =>
+        ChildAtEnd.Contains(kpi) ? ByChildAtEnd(dimension, units, window.To) : ByUnit(dimension, units);
+
+    /// <summary>Whether the KPI's units are children grouped by their value at the window's end.</summary>
+    public static bool IsByChildAtEnd(Kpi kpi) => ChildAtEnd.Contains(kpi);
+
     /// <summary>A group appears when at least one unit has its value: for a percentage, one in its denominator.</summary>
     private static bool Occurs(Kpi kpi, IReadOnlyList<Fact> facts, Window window) => kpi switch
     {
@@ -62,14 +70,14 @@ public static class Breakdowns
     };
 
     /// <summary>The facts of each group: a fact under each value its unit has (an assessment under each factor).</summary>
-    private static Dictionary<string, List<Fact>> ByUnit(string dimension, IReadOnlyList<(Fact Fact, FactUnit Unit)> units)
+    private static Dictionary<string, List<(Fact Fact, FactUnit Unit)>> ByUnit(string dimension, IReadOnlyList<(Fact Fact, FactUnit Unit)> units)
     {
-        var groups = new Dictionary<string, List<Fact>>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, List<(Fact, FactUnit)>>(StringComparer.Ordinal);
         foreach (var (fact, unit) in units)
         {
             foreach (var value in ValuesOf(dimension, unit))
             {
-                (groups.TryGetValue(value, out var list) ? list : groups[value] = []).Add(fact);
+                (groups.TryGetValue(value, out var list) ? list : groups[value] = []).Add((fact, unit));
             }
         }
 
@@ -81,7 +89,7 @@ public static class Breakdowns
     /// latest-started open plan; under legal status, that of its latest-started open episode that is not a short break
     /// (ties to the greatest plan or episode id).
     /// </summary>
-    private static Dictionary<string, List<Fact>> ByChildAtEnd(string dimension, IReadOnlyList<(Fact Fact, FactUnit Unit)> units, DateOnly date)
+    private static Dictionary<string, List<(Fact Fact, FactUnit Unit)>> ByChildAtEnd(string dimension, IReadOnlyList<(Fact Fact, FactUnit Unit)> units, DateOnly date)
     {
         var (kind, excluding) = dimension == Dimensions.LegalStatus ? (FactKind.CareEpisode, FactFlags.ShortBreak) : (FactKind.Plan, FactFlags.None);
         var valueOfChild = units
@@ -91,12 +99,12 @@ public static class Breakdowns
                 g => g.Key,
                 g => g.OrderBy(u => u.Fact.On).ThenBy(u => u.Unit.Key, StringComparer.Ordinal).Last().Unit,
                 StringComparer.Ordinal);
-        var groups = new Dictionary<string, List<Fact>>(StringComparer.Ordinal);
-        foreach (var (fact, _) in units)
+        var groups = new Dictionary<string, List<(Fact, FactUnit)>>(StringComparer.Ordinal);
+        foreach (var (fact, own) in units)
         {
             if (valueOfChild.TryGetValue(fact.ChildId, out var unit) && ValuesOf(dimension, unit).SingleOrDefault() is { } value)
             {
-                (groups.TryGetValue(value, out var list) ? list : groups[value] = []).Add(fact);
+                (groups.TryGetValue(value, out var list) ? list : groups[value] = []).Add((fact, own));
             }
         }
 

@@ -22,8 +22,10 @@ public abstract record Measure
     /// </summary>
     public sealed record EventsIn(FactKind Kind, FactFlags Having = FactFlags.None, FactFlags Lacking = FactFlags.None) : Measure
     {
-        public override long CountIn(IEnumerable<Fact> facts, Window window) =>
-            facts.LongCount(f => f.Kind == Kind && window.Contains(f.On) && f.Has(Having) && (f.Flags & Lacking) == 0);
+        public override long CountIn(IEnumerable<Fact> facts, Window window) => facts.LongCount(f => Counts(f, window));
+
+        /// <summary>Whether the fact is one of the events counted.</summary>
+        public bool Counts(Fact f, Window window) => f.Kind == Kind && window.Contains(f.On) && f.Has(Having) && (f.Flags & Lacking) == 0;
     }
 
     /// <summary>Distinct children with an event of a kind dated in the window.</summary>
@@ -49,8 +51,10 @@ public abstract record Measure
     public sealed record ChildrenOpenAtEnd(FactKind Kind, FactFlags Excluding = FactFlags.None, bool MilestoneReached = false) : Measure
     {
         public override long CountIn(IEnumerable<Fact> facts, Window window) =>
-            facts.Where(f => f.Kind == Kind && f.IsOpenAt(window.To) && (f.Flags & Excluding) == 0
-                             && (!MilestoneReached || f.Milestone <= window.To))
-                .Select(f => f.ChildId).Distinct().LongCount();
+            facts.Where(f => Counts(f, window)).Select(f => f.ChildId).Distinct().LongCount();
+
+        /// <summary>Whether the fact is a span that puts its child in the count.</summary>
+        public bool Counts(Fact f, Window window) =>
+            f.Kind == Kind && f.IsOpenAt(window.To) && (f.Flags & Excluding) == 0 && (!MilestoneReached || f.Milestone <= window.To);
     }
 }

@@ -27,6 +27,8 @@ public sealed class AccessLog(TenantDatabases databases)
 
     public const string DataQuality = JourneyReadsSchema.DataQuality;
 
+    public const string Cohort = JourneyReadsSchema.Cohort;
+
     /// <summary>Records that <paramref name="caller"/> read <paramref name="what"/> of each child, one row each, before it is shown.</summary>
     public async Task RecordAsync(
         string tenantId, (string Id, string Name) caller, string what, IReadOnlyCollection<string> childIds, DateOnly? asOf, string? reason,

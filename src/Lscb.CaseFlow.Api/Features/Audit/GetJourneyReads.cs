@@ -17,7 +17,7 @@ public static class GetJourneyReads
 {
     public const int MaxLimit = 1_000;
 
-    private static readonly string[] Reads = [AccessLog.Journey, AccessLog.DataQuality];
+    private static readonly string[] Reads = [AccessLog.Journey, AccessLog.DataQuality, AccessLog.Cohort];
 
     public static ProblemDetails Validate(
         string? childId, string? keyName, string? callerId, string? read, string? from, string? to, int? limit, int? offset)

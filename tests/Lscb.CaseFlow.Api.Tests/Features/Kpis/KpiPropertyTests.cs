@@ -138,6 +138,50 @@ public sealed class KpiPropertyTests
     }
 
     [Fact]
+    public async Task every_cohort_lists_the_same_units_in_sql_as_in_memory()
+    {
+        var units = UnitsOf(Population);
+        var app = new CaseFlowApp();
+        await app.InitializeAsync();
+        try
+        {
+            await SendShuffledAsync(app, Population, seed: 7);
+            var query = app.Host.Services.GetRequiredService<Lscb.CaseFlow.Api.ReadModel.CohortQuery>();
+            var year = WindowsToCheck[2];
+            static string Line(CohortUnit u) => $"{u.ChildId}|{u.Source}|{u.EventId}|{u.OccurredOn}|{u.FamilyId}|{u.InNumerator}";
+            var listed = 0;
+            foreach (var kpi in KpiDefinitions.All)
+            {
+                var expected = Cohorts.Of(kpi, units, year).Select(Line).Order(StringComparer.Ordinal).ToList();
+                var read = (await query.RunAsync(kpi, year, null, null, 100_000, Lscb.CaseFlow.Api.Host.TenantIds.Default, CancellationToken.None))
+                    .Select(Line).Order(StringComparer.Ordinal).ToList();
+                read.ShouldBe(expected, $"{kpi.Key} in {year}");
+                listed += read.Count;
+            }
+
+            foreach (var (dimension, kpis) in Breakdowns.AppliesTo)
+            {
+                foreach (var kpi in kpis)
+                {
+                    foreach (var group in Breakdowns.Evaluate(dimension, units, year)[kpi.Key].Keys.Take(3))
+                    {
+                        var expected = Cohorts.Of(kpi, units, year, dimension, group).Select(Line).Order(StringComparer.Ordinal).ToList();
+                        var read = (await query.RunAsync(kpi, year, dimension, group, 100_000, Lscb.CaseFlow.Api.Host.TenantIds.Default, CancellationToken.None))
+                            .Select(Line).Order(StringComparer.Ordinal).ToList();
+                        read.ShouldBe(expected, $"{kpi.Key} by {dimension} = {group}");
+                    }
+                }
+            }
+
+            listed.ShouldBeGreaterThan(1_000);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task retracting_events_gives_exactly_the_answer_of_never_sending_them()
     {
         var retracted = Population.Where(e => e["type"]!.GetValue<string>() == "retraction")
