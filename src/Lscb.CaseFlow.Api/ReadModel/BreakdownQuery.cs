@@ -14,10 +14,6 @@ namespace Lscb.CaseFlow.Api.ReadModel;
 /// </summary>
 public sealed class BreakdownQuery(TenantDatabases databases)
 {
-    internal static readonly IReadOnlySet<string> ChildAtEnd = new HashSet<string>(
-        [KpiDefinitions.ChildrenOnPlan.Key, KpiDefinitions.PlansOver18MonthsRate.Key, KpiDefinitions.PlansReviewedOnTimeRate.Key,
-         KpiDefinitions.ChildrenLookedAfter.Key], StringComparer.Ordinal);
-
     /// <summary>Every KPI the dimension applies to, with each group that occurs and its figure.</summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, KpiValue>>> RunAsync(
         string dimension, Window window, string tenantId, CancellationToken ct)
@@ -50,7 +46,7 @@ public sealed class BreakdownQuery(TenantDatabases databases)
     {
         var sums = string.Join(", ", measures.Select(CountOf));
         var kinds = measures.Select(KindOf).Distinct().Select(k => (short)k).ToArray();
-        var sql = ChildAtEnd.Contains(kpi.Key)
+        var sql = Breakdowns.IsByChildAtEnd(kpi)
             ? $"""
               {CurrentValue(dimension)}
               select c.value, {sums}

@@ -24,7 +24,7 @@ public sealed class CohortQuery(TenantDatabases databases)
         };
 
         var grouped = dimension is not null && group is not null;
-        var byChild = grouped && BreakdownQuery.ChildAtEnd.Contains(kpi.Key);
+        var byChild = grouped && Breakdowns.IsByChildAtEnd(kpi);
         var prefix = byChild ? BreakdownQuery.CurrentValue(dimension!) : "";
         var join = byChild ? "join current_value c on c.child_key = f.child_key and c.value = @group" : "";
         var filter = grouped && !byChild ? $" and @group = any({BreakdownQuery.ValuesOf(dimension!)})" : "";
