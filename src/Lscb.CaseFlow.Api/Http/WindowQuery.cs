@@ -21,7 +21,7 @@ public static class WindowQuery
     public static AskedWindow ReadWithYearEarlier(string? from, string? to) =>
         new(Parse(from ?? "", to ?? ""), ValidateWithYearEarlier(from, to));
 
-    public static ProblemDetails Validate(string? from, string? to)
+    private static ProblemDetails Validate(string? from, string? to)
     {
         var errors = new List<string>();
         foreach (var (name, text) in new[] { ("from", from), ("to", to) })
@@ -52,7 +52,7 @@ public static class WindowQuery
     }
 
     /// <summary>A valid window that also has the same dates a year earlier to compare with (not in year 1).</summary>
-    public static ProblemDetails ValidateWithYearEarlier(string? from, string? to)
+    private static ProblemDetails ValidateWithYearEarlier(string? from, string? to)
     {
         var problem = Validate(from, to);
         return problem == WolverineContinue.NoProblems && Parse(from!, to!).From.Year == 1
@@ -65,7 +65,7 @@ public static class WindowQuery
             : problem;
     }
 
-    public static Window Parse(string from, string to)
+    private static Window Parse(string from, string to)
     {
         IsoDates.TryParseDate(from, out var f);
         IsoDates.TryParseDate(to, out var t);

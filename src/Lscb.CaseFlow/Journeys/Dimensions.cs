@@ -75,9 +75,7 @@ public static class Dimensions
     /// id), or null when none is open.
     /// </summary>
     public static string? CategoryAt(ChildHistory history, DateOnly date) =>
-        Pathway.Plans(history).Where(p => p.IsOpenAt(date))
-            .OrderBy(p => p.StartedOn).ThenBy(p => p.PlanId, StringComparer.Ordinal)
-            .LastOrDefault() is { } plan ? CategoryOf(plan) : null;
+        Pathway.CurrentPlanAt(Pathway.Plans(history), date) is { } plan ? CategoryOf(plan) : null;
 
     /// <summary>The factors a completed assessment names, each once, or <c>none</c>.</summary>
     public static IReadOnlyList<string> FactorsOf(AssessmentCompleted completed) =>

@@ -127,6 +127,15 @@ public static class Pathway
             .ToList();
     }
 
+    /// <summary>
+    /// The child's plan at a date, as kpis.md reads "the child's plan": the latest started of its open plans, on one
+    /// start date the greatest plan id in ordinal order; null when none is open.
+    /// </summary>
+    public static Plan? CurrentPlanAt(IEnumerable<Plan> plans, DateOnly date) =>
+        plans.Where(p => p.IsOpenAt(date))
+            .OrderBy(p => p.StartedOn).ThenBy(p => p.PlanId, StringComparer.Ordinal)
+            .LastOrDefault();
+
     public static bool IsOnPlanAt(ChildHistory history, DateOnly date) => Plans(history).Any(p => p.IsOpenAt(date));
 
     public static bool IsLookedAfterAt(ChildHistory history, DateOnly date) =>

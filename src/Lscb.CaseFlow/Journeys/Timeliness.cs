@@ -86,8 +86,7 @@ public static class Timeliness
         for (var i = 0; i < changes.Count; i++)
         {
             var at = changes[i];
-            var current = plans.Where(p => p.IsOpenAt(at))
-                .OrderByDescending(p => p.StartedOn).ThenByDescending(p => p.PlanId, StringComparer.Ordinal).FirstOrDefault();
+            var current = Pathway.CurrentPlanAt(plans, at);
             if (current is null)
             {
                 continue;

@@ -1,3 +1,4 @@
+using Lscb.CaseFlow.Kpis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Lscb.CaseFlow.Api.Host.Security;
@@ -62,7 +63,7 @@ public static class GetComparison
         return new ComparedKpiResponse(
             k.Kpi.Key,
             k.Kpi.Title,
-            GetSeries.KindOf(k.Kpi),
+            KpiGroups.KindOf(k.Kpi),
             k.Kpi.Summary,
             now.Value,
             now.Numerator,

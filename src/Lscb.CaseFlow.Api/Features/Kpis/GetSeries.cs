@@ -63,7 +63,7 @@ public static class GetSeries
         var series = kpis.Select(k => new KpiSeries(
             k.Key,
             k.Title,
-            KindOf(k),
+            KpiGroups.KindOf(k),
             points.Select(p => (p.Period, Figure: Figures.Of(k, p.Answer.Values[k.Key], published))).Select(p => new SeriesPoint(
                 p.Period.Window.From, p.Period.Window.To, p.Period.Label, p.Figure.Value, p.Figure.Numerator, p.Figure.Denominator)).ToList()))
             .ToList();
@@ -73,8 +73,6 @@ public static class GetSeries
                 series.SelectMany(s => s.Points.Select(p => new object?[] { s.Key, p.Label, p.From, p.To, p.Value, p.Numerator, p.Denominator })))
             : TypedResults.Ok(new SeriesResponse(kind.ToString().ToLowerInvariant(), range.From, range.To, published, series));
     }
-
-    public static string KindOf(Kpi kpi) => KpiGroups.KindOf(kpi);
 
     private static bool TryKind(string? by, out PeriodKind kind) =>
         Enum.TryParse(by ?? "quarter", ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(by, out _);

@@ -266,11 +266,7 @@ public sealed class KpiPropertyTests
         .ToList();
 
     /// <summary>Every child's facts, derived in memory from the events as the projection derives them.</summary>
-    private static List<Fact> FactsOf(IEnumerable<JsonObject> events) => events
-        .Select((e, i) => EventMapper.ToDomain(new IncomingEvent(i, System.Text.Json.JsonSerializer.SerializeToElement(e))))
-        .GroupBy(e => ChildOf(events, e))
-        .SelectMany(child => ChildFacts.Of(child.Key, ChildHistory.Of(child)))
-        .ToList();
+    private static List<Fact> FactsOf(IEnumerable<JsonObject> events) => [.. UnitsOf(events).Select(u => u.Fact)];
 
     private static string ChildOf(IEnumerable<JsonObject> events, CaseEvent e) =>
         ChildrenById.Value[(e.Source, e.EventId)];
